@@ -1,0 +1,43 @@
+# Two commands on a fresh machine: `make run` (SQLite, seed data loaded) and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+MANAGE := $(BIN)/python manage.py
+
+.PHONY: install run seed test test-postgres check clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+# Migrate, load the seed data (idempotent), make sure a superuser exists, and serve.
+run: export DJANGO_DEBUG ?= 1
+run: install
+	$(MANAGE) migrate --noinput
+	$(MANAGE) load_seeds
+	$(MANAGE) ensure_superuser
+	$(MANAGE) runserver 127.0.0.1:$(PORT)
+
+seed: export DJANGO_DEBUG ?= 1
+seed: install
+	$(MANAGE) migrate --noinput
+	$(MANAGE) load_seeds
+
+# The whole suite; on PostgreSQL when DATABASE_URL points there.
+test: install
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+check: export DJANGO_DEBUG ?= 1
+check: install
+	$(MANAGE) check
+	$(MANAGE) makemigrations --check --dry-run
+
+clean:
+	rm -rf $(VENV) db.sqlite3 .pytest_cache

@@ -1,0 +1,393 @@
+"""Agreements (MoUs, contribution agreements), their parties and witnesses, and the money they bring."""
+from decimal import Decimal
+
+import pycountry
+from django.contrib.contenttypes.fields import GenericRelation
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from partners.dates import DatePrecision, date_precision_constraint, format_precise_date
+from partners.models import Citation, FocalArea, Organization, Person, SearchableModel
+
+CURRENCY_CODES = sorted(currency.alpha_3 for currency in pycountry.currencies)
+
+
+class Agreement(SearchableModel):
+    class Kind(models.TextChoices):
+        MOU = "mou", _("memorandum of understanding")
+        CONTRIBUTION_AGREEMENT = "contribution_agreement", _("contribution agreement")
+        COOPERATION_AGREEMENT = "cooperation_agreement", _("cooperation agreement")
+        FRAMEWORK_AGREEMENT = "framework_agreement", _("framework agreement")
+        LETTER_OF_INTENT = "letter_of_intent", _("letter of intent")
+        OTHER = "other", _("other")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        UNDER_NEGOTIATION = "under_negotiation", _("under negotiation")
+        SIGNED = "signed", _("signed")
+        IN_FORCE = "in_force", _("in force")
+        EXPIRED = "expired", _("expired")
+        TERMINATED = "terminated", _("terminated")
+
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    title_en = models.CharField(_("title in English"), max_length=300, blank=True)
+    title_ar = models.CharField(_("title in Arabic"), max_length=300, blank=True)
+    summary_en = models.TextField(_("summary in English"), blank=True)
+    summary_ar = models.TextField(_("summary in Arabic"), blank=True)
+    signed_on = models.DateField(_("signed on"), null=True, blank=True)
+    signed_precision = models.CharField(
+        _("precision of signing date"), max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
+    signed_is_inferred = models.BooleanField(
+        _("signing date inferred"), default=False, help_text=_("The source does not state the date itself.")
+    )
+    signed_note = models.CharField(
+        _("note on signing date"),
+        max_length=300,
+        blank=True,
+        help_text=_("How the date was worked out: \"release dated 2 April 2021 says 'yesterday'\"."),
+    )
+    signed_place_en = models.CharField(_("place of signing in English"), max_length=200, blank=True)
+    signed_place_ar = models.CharField(_("place of signing in Arabic"), max_length=200, blank=True)
+    effective_on = models.DateField(_("in force from"), null=True, blank=True)
+    expires_on = models.DateField(_("expires on"), null=True, blank=True)
+    focal_areas = models.ManyToManyField(
+        FocalArea, through="AgreementFocalArea", related_name="agreements", blank=True, verbose_name=_("focal areas")
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    citations = GenericRelation(Citation)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("agreement")
+        verbose_name_plural = _("agreements")
+        ordering = ["-signed_on", "title_en"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(title_en="", title_ar=""),
+                name="agreement_has_a_title",
+                violation_error_message=_("Give the title in English or in Arabic (fields title_en, title_ar)."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(effective_on__isnull=True)
+                | models.Q(expires_on__isnull=True)
+                | models.Q(expires_on__gte=models.F("effective_on")),
+                name="agreement_expires_after_it_takes_effect",
+                violation_error_message=_(
+                    "An agreement cannot expire before it takes effect (fields effective_on, expires_on)."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(signed_on__isnull=True)
+                | models.Q(expires_on__isnull=True)
+                | models.Q(expires_on__gte=models.F("signed_on")),
+                name="agreement_expires_after_signing",
+                violation_error_message=_("An agreement cannot expire before it is signed (fields signed_on, expires_on)."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(signed_on__isnull=True) | ~models.Q(status__in=["draft", "under_negotiation"]),
+                name="agreement_unsigned_has_no_signing_date",
+                violation_error_message=_(
+                    "A draft or an agreement under negotiation has no signing date (fields status, signed_on)."
+                ),
+            ),
+            date_precision_constraint("agreement", "signed_on", "signed_precision"),
+        ]
+
+    def __str__(self):
+        return self.title_en or self.title_ar
+
+    def searchable_names(self):
+        return [self.title_en, self.title_ar]
+
+    @property
+    def signed_display(self):
+        return format_precise_date(self.signed_on, self.signed_precision)
+
+
+class AgreementFocalArea(models.Model):
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE)
+    focal_area = models.ForeignKey(FocalArea, on_delete=models.PROTECT, verbose_name=_("focal area"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("focal area of an agreement")
+        verbose_name_plural = _("focal areas of agreements")
+        constraints = [
+            models.UniqueConstraint(fields=["agreement", "focal_area"], name="agreementfocalarea_unique"),
+        ]
+
+    def __str__(self):
+        return str(self.focal_area)
+
+
+class AgreementParty(models.Model):
+    """An organisation bound by an agreement, and who signed for it."""
+
+    class Role(models.TextChoices):
+        PARTY = "party", _("party")
+        FUNDING = "funding", _("donor")
+        ACCOUNTABLE = "accountable", _("recipient")
+        EXTENDING = "extending", _("extending")
+        IMPLEMENTING = "implementing", _("implementing")
+
+    # IATI 2.03 OrganisationRole codes, so other systems can read the role.
+    IATI_ROLE_CODES = {Role.FUNDING: "1", Role.ACCOUNTABLE: "2", Role.EXTENDING: "3", Role.IMPLEMENTING: "4"}
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="parties", verbose_name=_("agreement"))
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="agreement_parties", verbose_name=_("organisation")
+    )
+    represented_by = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="agreement_representations",
+        verbose_name=_("represented by"),
+        help_text=_("The body that acted for the party: Qatar was represented by its National Counter-Terrorism Committee."),
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.PARTY)
+    signatory = models.ForeignKey(
+        Person,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="signatures",
+        verbose_name=_("signed by"),
+    )
+    signatory_title_en = models.CharField(_("signatory's title in English"), max_length=300, blank=True)
+    signatory_title_ar = models.CharField(_("signatory's title in Arabic"), max_length=300, blank=True)
+    citations = GenericRelation(Citation)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("party")
+        verbose_name_plural = _("parties")
+        ordering = ["agreement", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "organization"],
+                name="agreementparty_unique_per_agreement",
+                violation_error_message=_("This organisation is already a party to the agreement (field organization)."),
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(represented_by=models.F("organization")),
+                name="agreementparty_not_represented_by_itself",
+                violation_error_message=_("A party is not represented by itself (field represented_by)."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.organization} — {self.agreement}"
+
+    @property
+    def iati_role_code(self):
+        return self.IATI_ROLE_CODES.get(self.role, "")
+
+
+class AgreementWitness(models.Model):
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.CASCADE, related_name="witnesses", verbose_name=_("agreement")
+    )
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="witnessed", verbose_name=_("person"))
+    title_en = models.CharField(_("capacity in English"), max_length=300, blank=True)
+    title_ar = models.CharField(_("capacity in Arabic"), max_length=300, blank=True)
+    citations = GenericRelation(Citation)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("witness")
+        verbose_name_plural = _("witnesses")
+        ordering = ["agreement", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "person"],
+                name="agreementwitness_unique_per_agreement",
+                violation_error_message=_("This person is already a witness of the agreement (field person)."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.person} — {self.agreement}"
+
+
+class FundingCommitmentQuerySet(models.QuerySet):
+    def with_received(self):
+        """Annotate `received` (sum of payments) and `outstanding` (amount less received)."""
+        money = models.DecimalField(max_digits=20, decimal_places=3)
+        received = Coalesce(
+            models.Subquery(
+                Payment.objects.filter(commitment=models.OuterRef("pk"))
+                .values("commitment")
+                .annotate(total=models.Sum("amount"))
+                .values("total"),
+                output_field=money,
+            ),
+            models.Value(Decimal(0)),
+            output_field=money,
+        )
+        return self.annotate(received=received).annotate(
+            outstanding=models.ExpressionWrapper(models.F("amount") - models.F("received"), output_field=money)
+        )
+
+
+class FundingCommitment(models.Model):
+    """Money a donor pledged or committed to a recipient; what arrived is its list of payments."""
+
+    class Status(models.TextChoices):
+        PLEDGED = "pledged", _("pledged")
+        COMMITTED = "committed", _("committed")
+        PARTLY_PAID = "partly_paid", _("partly paid")
+        PAID = "paid", _("paid")
+        CANCELLED = "cancelled", _("cancelled")
+
+    # IATI 2.03 TransactionType of the incoming flow this status stands for.
+    IATI_TRANSACTION_TYPES = {Status.PLEDGED: "13", Status.COMMITTED: "11"}
+
+    agreement = models.ForeignKey(
+        Agreement,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="commitments",
+        verbose_name=_("agreement"),
+    )
+    donor = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="commitments_given", verbose_name=_("donor")
+    )
+    recipient = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="commitments_received", verbose_name=_("recipient")
+    )
+    amount = models.DecimalField(_("amount"), max_digits=20, decimal_places=3)
+    currency = models.CharField(_("currency"), max_length=3, help_text=_("ISO 4217 code, such as USD."))
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PLEDGED)
+    committed_on = models.DateField(_("pledged or committed on"), null=True, blank=True)
+    committed_precision = models.CharField(
+        _("precision of commitment date"), max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
+    period_starts_on = models.DateField(_("period starts on"), null=True, blank=True)
+    period_months = models.PositiveSmallIntegerField(
+        _("period in months"), null=True, blank=True, help_text=_("\"Over five years\" is 60 months.")
+    )
+    period_ends_on = models.DateField(_("period ends on"), null=True, blank=True)
+    purpose_en = models.TextField(_("purpose in English"), blank=True)
+    purpose_ar = models.TextField(_("purpose in Arabic"), blank=True)
+    is_reported = models.BooleanField(
+        _("reported figure"),
+        default=False,
+        help_text=_("Taken from a secondary source such as a press release, not from the agreement itself."),
+    )
+    focal_areas = models.ManyToManyField(
+        FocalArea, through="FundingCommitmentFocalArea", related_name="commitments", blank=True, verbose_name=_("focal areas")
+    )
+    citations = GenericRelation(Citation)
+    history = HistoricalRecords()
+
+    objects = FundingCommitmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("funding commitment")
+        verbose_name_plural = _("funding commitments")
+        ordering = ["-committed_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount__gt=0),
+                name="fundingcommitment_amount_positive",
+                violation_error_message=_("The amount must be greater than zero (field amount)."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(currency__in=CURRENCY_CODES),
+                name="fundingcommitment_currency_is_iso_4217",
+                violation_error_message=_("The currency must be an ISO 4217 code such as USD (field currency)."),
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(donor=models.F("recipient")),
+                name="fundingcommitment_donor_is_not_recipient",
+                violation_error_message=_("The donor and the recipient must differ (fields donor, recipient)."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(period_months__isnull=True) | models.Q(period_months__gt=0),
+                name="fundingcommitment_period_months_positive",
+                violation_error_message=_("The period must last at least one month (field period_months)."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(period_months__isnull=True) | models.Q(period_ends_on__isnull=True),
+                name="fundingcommitment_period_has_length_or_end",
+                violation_error_message=_(
+                    "Give the period's length or its end, not both (fields period_months, period_ends_on)."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(period_starts_on__isnull=True)
+                | models.Q(period_ends_on__isnull=True)
+                | models.Q(period_ends_on__gte=models.F("period_starts_on")),
+                name="fundingcommitment_period_ends_after_it_starts",
+                violation_error_message=_(
+                    "The period cannot end before it starts (fields period_starts_on, period_ends_on)."
+                ),
+            ),
+            date_precision_constraint("fundingcommitment", "committed_on", "committed_precision"),
+        ]
+
+    def __str__(self):
+        return f"{self.donor} → {self.recipient}: {self.currency} {self.amount:,}"
+
+    @property
+    def iati_transaction_type(self):
+        return self.IATI_TRANSACTION_TYPES.get(self.status, "")
+
+
+class FundingCommitmentFocalArea(models.Model):
+    commitment = models.ForeignKey(FundingCommitment, on_delete=models.CASCADE)
+    focal_area = models.ForeignKey(FocalArea, on_delete=models.PROTECT, verbose_name=_("focal area"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("focal area of a commitment")
+        verbose_name_plural = _("focal areas of commitments")
+        constraints = [
+            models.UniqueConstraint(fields=["commitment", "focal_area"], name="fundingcommitmentfocalarea_unique"),
+        ]
+
+    def __str__(self):
+        return str(self.focal_area)
+
+
+class Payment(models.Model):
+    """Money received against a commitment, in the commitment's currency."""
+
+    commitment = models.ForeignKey(
+        FundingCommitment, on_delete=models.PROTECT, related_name="payments", verbose_name=_("commitment")
+    )
+    received_on = models.DateField(_("received on"))
+    amount = models.DecimalField(_("amount"), max_digits=20, decimal_places=3)
+    reference = models.CharField(_("reference"), max_length=100, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    citations = GenericRelation(Citation)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
+        ordering = ["commitment", "received_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount__gt=Decimal(0)),
+                name="payment_amount_positive",
+                violation_error_message=_("The amount must be greater than zero (field amount)."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.commitment.currency} {self.amount:,} on {self.received_on}"
+
+    def clean(self):
+        if self.commitment_id is None:
+            return
+        if self.commitment.status == FundingCommitment.Status.CANCELLED:
+            raise ValidationError({"commitment": _("A cancelled commitment receives no payments.")})

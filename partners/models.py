@@ -1,0 +1,444 @@
+"""Organisations, people, their positions, focal areas and the sources every fact comes from."""
+from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
+
+from .dates import DatePrecision, date_precision_constraint, format_precise_date
+from .search import build_search_key
+
+COUNTRY_CODES = sorted(code for code, _name in countries)
+
+
+class Language(models.TextChoices):
+    ARABIC = "ar", _("Arabic")
+    ENGLISH = "en", _("English")
+    OTHER = "other", _("other")
+
+
+class NameKind(models.TextChoices):
+    ACRONYM = "acronym", _("acronym")
+    SPELLING_VARIANT = "variant", _("spelling variant")
+    TRANSLITERATION = "transliteration", _("transliteration")
+    TRANSLATION = "translation", _("translation")
+    SHORT_NAME = "short", _("short name")
+    FORMER_NAME = "former", _("former name")
+
+
+class SearchableModel(models.Model):
+    """A model whose names feed a derived, never displayed `search_key`.
+
+    `save()` keeps the key current; `loaddata`, `bulk_create` and `update()` skip `save()`, so
+    code that writes that way calls `rebuild_search_keys()` afterwards.
+    """
+
+    search_key = models.TextField(_("search key"), blank=True, editable=False, db_index=False)
+
+    class Meta:
+        abstract = True
+
+    def searchable_names(self):
+        raise NotImplementedError
+
+    def refresh_search_key(self):
+        """Recompute the key from the names; returns whether it changed."""
+        key = build_search_key(*self.searchable_names())
+        changed = key != self.search_key
+        self.search_key = key
+        return changed
+
+    def save(self, *args, **kwargs):
+        self.refresh_search_key()
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def rebuild_search_keys(cls):
+        stale = [instance for instance in cls._default_manager.all() if instance.refresh_search_key()]
+        cls._default_manager.bulk_update(stale, ["search_key"], batch_size=500)
+        return len(stale)
+
+
+class Source(models.Model):
+    """A document that facts were taken from: a press release, a newspaper article."""
+
+    slug = models.SlugField(_("identifier"), unique=True)
+    title = models.CharField(
+        _("title as written"), max_length=500, blank=True, help_text=_("Blank when the document has no title.")
+    )
+    title_en = models.CharField(_("title in English"), max_length=500, blank=True)
+    publisher = models.CharField(_("publisher"), max_length=200, blank=True)
+    url = models.URLField(_("address"), blank=True)
+    file_name = models.CharField(
+        _("file name"), max_length=200, blank=True, help_text=_("The seed file it was read from.")
+    )
+    language = models.CharField(_("language"), max_length=5, choices=Language.choices)
+    published_on = models.DateField(_("published on"), null=True, blank=True)
+    published_precision = models.CharField(
+        _("precision of publication date"),
+        max_length=5,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+    )
+    dateline = models.CharField(_("dateline as written"), max_length=200, blank=True)
+    text = models.TextField(_("full text"), blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
+        ordering = ["slug"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(title="", title_en=""),
+                name="source_has_a_title",
+                violation_error_message=_("Give the title as written or in English (fields title, title_en)."),
+            ),
+            date_precision_constraint("source", "published_on", "published_precision"),
+        ]
+
+    def __str__(self):
+        return self.title_en or self.title
+
+    @property
+    def published_display(self):
+        return format_precise_date(self.published_on, self.published_precision)
+
+
+class Citation(models.Model):
+    """Links any record to the passage of a source that states it."""
+
+    source = models.ForeignKey(
+        Source, on_delete=models.PROTECT, related_name="citations", verbose_name=_("source")
+    )
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    content_object = GenericForeignKey("content_type", "object_id")
+    quote = models.TextField(_("quoted passage"), help_text=_("The words of the source, copied exactly."))
+    note = models.TextField(
+        _("note"), blank=True, help_text=_("How a fact was read from the passage, if not literally.")
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("citation")
+        verbose_name_plural = _("citations")
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(quote=""),
+                name="citation_quote_not_empty",
+                violation_error_message=_("A citation needs the quoted passage (field quote)."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.source}: {self.quote[:60]}"
+
+    def clean(self):
+        if self.source_id and self.source.text and self.quote and self.quote not in self.source.text:
+            raise ValidationError({"quote": _("The passage does not occur in the source's text.")})
+
+
+class FocalArea(SearchableModel):
+    """A theme the work serves, in a two-level taxonomy (PCVE → youth engagement)."""
+
+    code = models.SlugField(_("code"), unique=True)
+    name_en = models.CharField(_("name in English"), max_length=200)
+    name_ar = models.CharField(_("name in Arabic"), max_length=200)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("broader area"),
+    )
+    citations = GenericRelation(Citation)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("focal area")
+        verbose_name_plural = _("focal areas")
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(parent=models.F("pk")),
+                name="focalarea_not_its_own_parent",
+                violation_error_message=_("A focal area cannot be its own broader area (field parent)."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name_en
+
+    def searchable_names(self):
+        return [self.name_en, self.name_ar, self.code]
+
+    def clean(self):
+        if self.parent_id is None:
+            return
+        if self.parent.parent_id is not None:
+            raise ValidationError({"parent": _("Focal areas have two levels: pick a top-level area.")})
+        if self.pk and self.children.exists():
+            raise ValidationError(
+                {"parent": _("This area has narrower areas of its own, so it must stay at the top level.")}
+            )
+
+
+class Organization(SearchableModel):
+    class Kind(models.TextChoices):
+        UN_ENTITY = "un_entity", _("UN entity")
+        MEMBER_STATE = "member_state", _("member state")
+        GOVERNMENT_BODY = "government_body", _("government body")
+        PERMANENT_MISSION = "permanent_mission", _("permanent mission")
+        REGIONAL_ORGANIZATION = "regional_organization", _("regional or intergovernmental organisation")
+        INTERNATIONAL_ORGANIZATION = "international_organization", _("international organisation")
+        CENTRE_OF_EXCELLENCE = "centre_of_excellence", _("centre of excellence")
+        COALITION = "coalition", _("coalition")
+        CIVIL_SOCIETY = "civil_society", _("civil society / think tank")
+        ACADEMIC = "academic", _("academic institution")
+        PRIVATE_SECTOR = "private_sector", _("private sector")
+        OTHER = "other", _("other")
+
+    name_en = models.CharField(_("name in English"), max_length=300, blank=True)
+    name_ar = models.CharField(_("name in Arabic"), max_length=300, blank=True)
+    acronym = models.CharField(_("acronym"), max_length=30, blank=True)
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("part of"),
+        help_text=_("The body this one belongs to: UNCCT is part of UNOCT."),
+    )
+    country = CountryField(_("country"), blank=True)
+    headquarters_city_en = models.CharField(_("headquarters city in English"), max_length=100, blank=True)
+    headquarters_city_ar = models.CharField(_("headquarters city in Arabic"), max_length=100, blank=True)
+    founded_on = models.DateField(_("founded on"), null=True, blank=True)
+    founded_precision = models.CharField(
+        _("precision of founding date"), max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
+    founded_is_inferred = models.BooleanField(_("founding date inferred"), default=False)
+    founded_note = models.CharField(_("note on founding date"), max_length=300, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    citations = GenericRelation(Citation)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name_en", "name_ar"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(name_en="", name_ar=""),
+                name="organization_has_a_name",
+                violation_error_message=_("Give the name in English or in Arabic (fields name_en, name_ar)."),
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(parent=models.F("pk")),
+                name="organization_not_its_own_parent",
+                violation_error_message=_("An organisation cannot be part of itself (field parent)."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(country__in=["", *COUNTRY_CODES]),
+                name="organization_country_is_iso_3166",
+                violation_error_message=_("The country must be an ISO 3166 code (field country)."),
+            ),
+            date_precision_constraint("organization", "founded_on", "founded_precision"),
+        ]
+
+    def __str__(self):
+        name = self.name_en or self.name_ar
+        return f"{name} ({self.acronym})" if self.acronym else name
+
+    def searchable_names(self):
+        return [self.name_en, self.name_ar, self.acronym]
+
+    @property
+    def founded_display(self):
+        return format_precise_date(self.founded_on, self.founded_precision)
+
+    def ancestors(self):
+        """The chain of parents, nearest first; stops at a cycle rather than looping."""
+        seen = {self.pk}
+        parent = self.parent
+        while parent is not None and parent.pk not in seen:
+            yield parent
+            seen.add(parent.pk)
+            parent = parent.parent
+
+    def clean(self):
+        if self.parent_id is None or self.pk is None:
+            return
+        if self.parent_id == self.pk or any(ancestor.pk == self.pk for ancestor in self.parent.ancestors()):
+            raise ValidationError({"parent": _("An organisation cannot be part of itself or of one of its units.")})
+
+
+class OrganizationName(SearchableModel):
+    """Another name of an organisation: an acronym, a spelling, a former name."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="aliases", verbose_name=_("organisation")
+    )
+    name = models.CharField(_("name"), max_length=300)
+    language = models.CharField(_("language"), max_length=5, choices=Language.choices)
+    kind = models.CharField(_("kind"), max_length=20, choices=NameKind.choices)
+    source = models.ForeignKey(
+        Source, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("source")
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("other name of an organisation")
+        verbose_name_plural = _("other names of organisations")
+        ordering = ["organization", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "name"],
+                name="organizationname_unique_per_organization",
+                violation_error_message=_("This organisation already has that name (field name)."),
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(name=""),
+                name="organizationname_not_blank",
+                violation_error_message=_("The name cannot be blank (field name)."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def searchable_names(self):
+        return [self.name]
+
+
+class Person(SearchableModel):
+    name_en = models.CharField(_("name in English"), max_length=200, blank=True)
+    name_ar = models.CharField(_("name in Arabic"), max_length=200, blank=True)
+    honorific_en = models.CharField(
+        _("honorific in English"), max_length=100, blank=True, help_text=_("H.E., Dr, Amb., Maj. Gen.")
+    )
+    honorific_ar = models.CharField(
+        _("honorific in Arabic"), max_length=100, blank=True, help_text=_("السفير، الدكتور، اللواء")
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    citations = GenericRelation(Citation)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        ordering = ["name_en", "name_ar"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(name_en="", name_ar=""),
+                name="person_has_a_name",
+                violation_error_message=_("Give the name in English or in Arabic (fields name_en, name_ar)."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name_en or self.name_ar
+
+    def searchable_names(self):
+        return [self.name_en, self.name_ar]
+
+
+class PersonName(SearchableModel):
+    """Another spelling or transliteration of a person's name; one alias names one person."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="aliases", verbose_name=_("person"))
+    name = models.CharField(_("name"), max_length=200)
+    language = models.CharField(_("language"), max_length=5, choices=Language.choices)
+    kind = models.CharField(_("kind"), max_length=20, choices=NameKind.choices)
+    source = models.ForeignKey(
+        Source, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("source")
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("other name of a person")
+        verbose_name_plural = _("other names of people")
+        ordering = ["person", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["name"],
+                name="personname_one_person_per_alias",
+                violation_error_message=_("Another person already has this name as an alias (field name)."),
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(name=""),
+                name="personname_not_blank",
+                violation_error_message=_("The name cannot be blank (field name)."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def searchable_names(self):
+        return [self.name]
+
+
+class Position(models.Model):
+    """A post a person holds in an organisation (a Popolo membership)."""
+
+    class Role(models.TextChoices):
+        HEAD = "head", _("head")
+        DEPUTY_HEAD = "deputy_head", _("deputy head")
+        CHAIR = "chair", _("chair")
+        REPRESENTATIVE = "representative", _("representative")
+        MEMBER = "member", _("member")
+        STAFF = "staff", _("staff")
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="positions", verbose_name=_("person"))
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="positions", verbose_name=_("organisation")
+    )
+    title_en = models.CharField(_("title in English"), max_length=300, blank=True)
+    title_ar = models.CharField(_("title in Arabic"), max_length=300, blank=True)
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.STAFF)
+    is_acting = models.BooleanField(_("acting"), default=False)
+    starts_on = models.DateField(_("from"), null=True, blank=True)
+    starts_precision = models.CharField(
+        _("precision of start"), max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
+    ends_on = models.DateField(_("until"), null=True, blank=True)
+    ends_precision = models.CharField(
+        _("precision of end"), max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
+    citations = GenericRelation(Citation)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("position")
+        verbose_name_plural = _("positions")
+        ordering = ["person", "organization"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(title_en="", title_ar=""),
+                name="position_has_a_title",
+                violation_error_message=_("Give the title in English or in Arabic (fields title_en, title_ar)."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(starts_on__isnull=True)
+                | models.Q(ends_on__isnull=True)
+                | models.Q(ends_on__gte=models.F("starts_on")),
+                name="position_ends_after_it_starts",
+                violation_error_message=_("A position cannot end before it starts (fields starts_on, ends_on)."),
+            ),
+            date_precision_constraint("position", "starts_on", "starts_precision"),
+            date_precision_constraint("position", "ends_on", "ends_precision"),
+        ]
+
+    def __str__(self):
+        return f"{self.person}: {self.title_en or self.title_ar}, {self.organization}"
+
