@@ -1,0 +1,196 @@
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError
+
+from partners.models import FocalArea, Organization, PersonName
+from partners.search import build_search_key, normalize_name
+from tests.factories import (
+    AgreementPartyFactory,
+    FocalAreaFactory,
+    OrganizationFactory,
+    ParticipantFactory,
+    PersonFactory,
+    PersonNameFactory,
+    PositionFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        ("عبد الله المعلمي", "عبدالله المعلمي"),
+        ("فيتون- براون", "فيتون براون"),
+        ("أساكو", "اساكو"),
+        ("إدريس", "ادريس"),
+        ("مؤسسة", "موسسه"),
+        ("مدينة", "مدينه"),
+        ("يحيى", "يحيي"),
+        ("التحالف الإسلامی", "التحالف الإسلامي"),
+        ("مُحَمَّد", "محمد"),
+        ("المـغـيـدي", "المغيدي"),
+        ("\u200fالله\u200e", "الله"),
+        ("ﻻ", "لا"),
+        ("منتدى الدوحة ٢٠١٩", "منتدى الدوحة 2019"),
+        ("Michèle Coninsx", "michele CONINSX"),
+        ("Fitton-Brown", "fitton brown"),
+    ],
+)
+def test_spelling_variants_share_one_search_key(one, other):
+    assert normalize_name(one) == normalize_name(other)
+
+
+def test_search_key_keeps_the_article_of_family_names():
+    assert normalize_name("عبدالله") == "عبدالله"
+    assert normalize_name("المعلمي") == "المعلمي"
+
+
+def test_search_key_never_joins_two_names_into_one_match():
+    key = build_search_key("United Nations", "UNOCT")
+    assert "nations unoct" not in key
+    assert "united nations" in key and "unoct" in key
+
+
+def test_organisation_search_key_follows_its_names():
+    organisation = OrganizationFactory(name_en="Etidal Centre", name_ar="مركز اعتدال", acronym="")
+    assert organisation.search_key == "etidal centre | مركز اعتدال"
+    organisation.acronym = "ETIDAL"
+    organisation.save()
+    organisation.refresh_from_db()
+    assert organisation.search_key.endswith("| etidal")
+
+
+def test_organization_cannot_be_its_own_parent():
+    organisation = OrganizationFactory()
+    organisation.parent = organisation
+    with pytest.raises(ValidationError) as raised:
+        organisation.full_clean()
+    assert "parent" in raised.value.message_dict
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Organization.objects.filter(pk=organisation.pk).update(parent=organisation)
+
+
+def test_organization_cannot_be_its_own_ancestor():
+    office = OrganizationFactory()
+    centre = OrganizationFactory(parent=office)
+    unit = OrganizationFactory(parent=centre)
+    office.parent = unit
+    with pytest.raises(ValidationError) as raised:
+        office.full_clean()
+    assert "parent" in raised.value.message_dict
+
+
+def test_organization_needs_a_name_in_one_language():
+    with pytest.raises(ValidationError, match="name_en, name_ar"):
+        Organization(kind="other").full_clean()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Organization.objects.create(kind="other")
+
+
+def test_country_must_be_iso_3166():
+    with pytest.raises(ValidationError) as raised:
+        OrganizationFactory.build(country="XX").full_clean()
+    assert "country" in raised.value.message_dict
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Organization.objects.create(name_en="Somewhere", kind="other", country="XX")
+
+
+def test_month_precision_date_must_be_the_first_of_the_month():
+    organisation = OrganizationFactory.build(founded_on=datetime.date(2025, 2, 14), founded_precision="month")
+    with pytest.raises(ValidationError, match="first of that month"):
+        organisation.full_clean()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        organisation.save()
+    organisation.founded_on = datetime.date(2025, 2, 1)
+    organisation.full_clean()
+    organisation.save()
+    assert organisation.founded_display == "February 2025"
+
+
+def test_year_precision_date_must_be_the_first_of_january():
+    organisation = OrganizationFactory.build(founded_on=datetime.date(2017, 5, 1), founded_precision="year")
+    with pytest.raises(ValidationError):
+        organisation.full_clean()
+
+
+def test_one_alias_names_one_person():
+    PersonNameFactory(name="فلاديمير فورنكوف")
+    duplicate = PersonNameFactory.build(person=PersonFactory(), name="فلاديمير فورنكوف")
+    with pytest.raises(ValidationError) as raised:
+        duplicate.full_clean()
+    assert "Another person already has this name" in str(raised.value)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        duplicate.save()
+    assert PersonName.objects.count() == 1
+
+
+def test_position_cannot_end_before_it_starts():
+    position = PositionFactory.build(
+        person=PersonFactory(),
+        organization=OrganizationFactory(),
+        starts_on=datetime.date(2020, 1, 1),
+        ends_on=datetime.date(2019, 1, 1),
+    )
+    with pytest.raises(ValidationError, match="starts_on, ends_on"):
+        position.full_clean()
+
+
+def test_focal_areas_have_two_levels():
+    top = FocalAreaFactory()
+    middle = FocalAreaFactory(parent=top)
+    leaf = FocalAreaFactory.build(parent=middle)
+    with pytest.raises(ValidationError) as raised:
+        leaf.full_clean()
+    assert "parent" in raised.value.message_dict
+    top.parent = FocalAreaFactory()
+    with pytest.raises(ValidationError):
+        top.full_clean()
+
+
+def test_deleting_an_organisation_that_agreements_refer_to_is_refused():
+    party = AgreementPartyFactory()
+    with pytest.raises(ProtectedError):
+        party.organization.delete()
+    assert Organization.objects.filter(pk=party.organization.pk).exists()
+
+
+def test_deleting_an_organisation_with_units_is_refused():
+    unit = OrganizationFactory(parent=OrganizationFactory())
+    with pytest.raises(ProtectedError):
+        unit.parent.delete()
+
+
+def test_deleting_a_person_who_took_part_in_a_meeting_is_refused():
+    participant = ParticipantFactory()
+    with pytest.raises(ProtectedError):
+        participant.person.delete()
+
+
+def test_deleting_a_focal_area_in_use_is_refused():
+    area = FocalAreaFactory()
+    party = AgreementPartyFactory()
+    party.agreement.focal_areas.add(area)
+    with pytest.raises(ProtectedError):
+        area.delete()
+    assert FocalArea.objects.filter(pk=area.pk).exists()
+
+
+def test_citation_must_quote_its_source(seeded):
+    from partners.models import Citation, Source
+
+    organisation = OrganizationFactory()
+    citation = Citation(source=Source.objects.get(slug="seed-000"), content_object=organisation, quote="نص غير موجود")
+    with pytest.raises(ValidationError) as raised:
+        citation.full_clean()
+    assert "quote" in raised.value.message_dict
+
+
+def test_changes_are_recorded_in_history():
+    organisation = OrganizationFactory(name_en="Before")
+    organisation.name_en = "After"
+    organisation.save()
+    assert [entry.name_en for entry in organisation.history.all()] == ["After", "Before"]
