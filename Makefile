@@ -22,6 +22,7 @@ run: export DJANGO_DEBUG ?= 1
 run: install
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_seeds
+	$(MANAGE) sync_roles
 	$(MANAGE) ensure_superuser
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 

@@ -6,6 +6,8 @@ variants of Arabic and Latin script (see DOMAIN.md, "Arabic names and search").
 import re
 import unicodedata
 
+from django.db.models import Q
+
 ARABIC_LETTER_FOLDS = str.maketrans(
     {
         "أ": "ا",
@@ -58,3 +60,20 @@ def build_search_key(*names):
         if key and key not in keys:
             keys.append(key)
     return KEY_SEPARATOR.join(keys)
+
+
+def search_queryset(queryset, term, paths=("",)):
+    """Rows whose search key, or that of a row along one of `paths`, holds every word of the term
+    after normalisation: with paths ("", "aliases") «فورنكوف» finds Voronkov through his alias.
+    The empty path is the row itself.
+
+    The match runs as one subquery on primary keys, so joins through aliases never duplicate rows.
+    """
+    words = normalize_name(term).split()
+    if not words:
+        return queryset
+    prefixes = [f"{path}__" if path else "" for path in paths]
+    condition = Q()
+    for word in words:
+        condition &= Q(*(Q(**{f"{prefix}search_key__contains": word}) for prefix in prefixes), _connector=Q.OR)
+    return queryset.filter(pk__in=queryset.model._default_manager.filter(condition).values("pk"))

@@ -7,3 +7,39 @@ from partners.services import seed_data_load
 def seeded(db):
     """The database with the seed data loaded, as `make run` leaves it."""
     return seed_data_load()
+
+
+@pytest.fixture
+def staff_roles(db):
+    from partners.services import staff_roles_sync
+
+    return staff_roles_sync()
+
+
+def _staff_user(django_user_model, username, group):
+    user = django_user_model.objects.create_user(username=username, password="x", is_staff=True)
+    if group is not None:
+        user.groups.add(group)
+    return user
+
+
+@pytest.fixture
+def viewer(django_user_model, staff_roles):
+    return _staff_user(django_user_model, "viewer", staff_roles["viewer"])
+
+
+@pytest.fixture
+def editor(django_user_model, staff_roles):
+    return _staff_user(django_user_model, "editor", staff_roles["editor"])
+
+
+@pytest.fixture
+def viewer_client(client, viewer):
+    client.force_login(viewer)
+    return client
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client

@@ -1,0 +1,137 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from partners.admin import CitationInline, NormalizedSearchAdmin
+
+from .models import (
+    Agreement,
+    AgreementFocalArea,
+    AgreementParty,
+    AgreementWitness,
+    FundingCommitment,
+    FundingCommitmentFocalArea,
+    Payment,
+)
+
+
+class AgreementPartyInline(admin.StackedInline):
+    model = AgreementParty
+    extra = 0
+    min_num = 1
+    autocomplete_fields = ["organization", "represented_by", "signatory"]
+    fields = [("organization", "role"), "represented_by", "signatory", ("signatory_title_en", "signatory_title_ar")]
+
+
+class AgreementWitnessInline(admin.TabularInline):
+    model = AgreementWitness
+    extra = 0
+    autocomplete_fields = ["person"]
+    fields = ["person", "title_en", "title_ar"]
+
+
+class AgreementFocalAreaInline(admin.TabularInline):
+    model = AgreementFocalArea
+    extra = 0
+    autocomplete_fields = ["focal_area"]
+
+
+class FundingCommitmentInline(admin.StackedInline):
+    model = FundingCommitment
+    extra = 0
+    autocomplete_fields = ["donor", "recipient"]
+    fields = [
+        ("donor", "recipient"),
+        ("amount", "currency", "status"),
+        ("committed_on", "committed_precision"),
+        ("period_starts_on", "period_months", "period_ends_on"),
+        "purpose_en",
+        "purpose_ar",
+        "is_reported",
+    ]
+    show_change_link = True
+
+
+@admin.register(Agreement)
+class AgreementAdmin(NormalizedSearchAdmin):
+    list_display = ["__str__", "kind", "status", "signed", "party_names"]
+    list_filter = ["kind", "status", "signed_is_inferred", ("focal_areas", admin.RelatedOnlyFieldListFilter)]
+    date_hierarchy = "signed_on"
+    search_paths = ("", "parties__organization", "parties__organization__aliases")
+    inlines = [
+        AgreementPartyInline,
+        AgreementWitnessInline,
+        AgreementFocalAreaInline,
+        FundingCommitmentInline,
+        CitationInline,
+    ]
+    fieldsets = [
+        (None, {"fields": ["kind", "status", "title_en", "title_ar"]}),
+        (_("Signing"), {"fields": [
+            ("signed_on", "signed_precision", "signed_is_inferred"),
+            "signed_note",
+            ("signed_place_en", "signed_place_ar"),
+        ]}),
+        (_("Validity"), {"fields": [("effective_on", "expires_on")]}),
+        (_("Content"), {"fields": ["summary_en", "summary_ar", "notes"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("parties__organization")
+
+    @admin.display(description=_("signed"), ordering="signed_on")
+    def signed(self, agreement):
+        return agreement.signed_display
+
+    @admin.display(description=_("parties"))
+    def party_names(self, agreement):
+        return ", ".join(
+            party.organization.acronym or str(party.organization) for party in agreement.parties.all()
+        )
+
+
+class PaymentInline(admin.TabularInline):
+    model = Payment
+    extra = 0
+    fields = ["received_on", "amount", "reference", "note"]
+
+
+class FundingCommitmentFocalAreaInline(admin.TabularInline):
+    model = FundingCommitmentFocalArea
+    extra = 0
+    autocomplete_fields = ["focal_area"]
+
+
+@admin.register(FundingCommitment)
+class FundingCommitmentAdmin(NormalizedSearchAdmin):
+    list_display = ["__str__", "status", "amount", "currency", "received", "outstanding", "share_received"]
+    list_filter = ["status", "currency", ("donor", admin.RelatedOnlyFieldListFilter), "is_reported"]
+    list_select_related = ["donor", "recipient"]
+    date_hierarchy = "committed_on"
+    search_paths = ("donor", "donor__aliases", "recipient", "recipient__aliases", "agreement")
+    autocomplete_fields = ["agreement", "donor", "recipient"]
+    inlines = [PaymentInline, FundingCommitmentFocalAreaInline, CitationInline]
+    readonly_fields = ["received", "outstanding", "share_received"]
+    fieldsets = [
+        (None, {"fields": ["agreement", ("donor", "recipient"), ("amount", "currency", "status"), "is_reported"]}),
+        (_("Received"), {"fields": [("received", "outstanding", "share_received")]}),
+        (_("Dates"), {"fields": [
+            ("committed_on", "committed_precision"),
+            ("period_starts_on", "period_months", "period_ends_on"),
+        ]}),
+        (_("Purpose"), {"fields": ["purpose_en", "purpose_ar"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_received()
+
+    @admin.display(description=_("received"), ordering="received")
+    def received(self, commitment):
+        return f"{commitment.received:,}"
+
+    @admin.display(description=_("outstanding"), ordering="outstanding")
+    def outstanding(self, commitment):
+        return f"{commitment.outstanding:,}"
+
+    @admin.display(description=_("share received"))
+    def share_received(self, commitment):
+        return f"{commitment.received / commitment.amount:.0%}"

@@ -1,0 +1,175 @@
+from django.contrib import admin
+from django.contrib.contenttypes.admin import GenericTabularInline
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import Citation, FocalArea, Organization, OrganizationName, Person, PersonName, Position, Source
+from .search import search_queryset
+
+
+class NormalizedSearchAdmin(SimpleHistoryAdmin):
+    """Searches normalised keys along `search_paths` ("" is the row itself, "aliases" its other
+    names), so «عبد الله» finds «عبدالله» and فورنكوف finds Voronkov; autocomplete uses it too."""
+
+    search_fields = ["search_key"]  # shows the search box; the matching is get_search_results'
+    search_paths = ("",)
+    # A web address typed without a scheme is https, as Django 6 will assume.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def get_search_results(self, request, queryset, search_term):
+        return search_queryset(queryset, search_term, self.search_paths), False
+
+
+def admin_link(instance, text=None):
+    url = reverse(f"admin:{instance._meta.app_label}_{instance._meta.model_name}_change", args=[instance.pk])
+    return format_html('<a href="{}">{}</a>', url, text or instance)
+
+
+def link_list(instances):
+    rows = format_html_join("", "<li>{}</li>", ((admin_link(instance),) for instance in instances))
+    return format_html("<ul>{}</ul>", rows) if rows else "—"
+
+
+class CitationInline(GenericTabularInline):
+    model = Citation
+    extra = 0
+    autocomplete_fields = ["source"]
+    fields = ["source", "quote", "note"]
+    verbose_name = _("source passage")
+    verbose_name_plural = _("source passages")
+
+
+class OrganizationNameInline(admin.TabularInline):
+    model = OrganizationName
+    extra = 0
+    fields = ["name", "language", "kind", "source"]
+    autocomplete_fields = ["source"]
+
+
+class PersonNameInline(admin.TabularInline):
+    model = PersonName
+    extra = 0
+    fields = ["name", "language", "kind", "source"]
+    autocomplete_fields = ["source"]
+
+
+class PositionInline(admin.TabularInline):
+    model = Position
+    extra = 0
+    fields = ["organization", "title_en", "title_ar", "role", "is_acting", "starts_on", "ends_on"]
+    autocomplete_fields = ["organization"]
+
+
+@admin.register(Organization)
+class OrganizationAdmin(NormalizedSearchAdmin):
+    list_display = ["name_en", "name_ar", "acronym", "kind", "parent", "country"]
+    list_filter = ["kind", "country", ("parent", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["parent"]
+    search_paths = ("", "aliases")
+    autocomplete_fields = ["parent"]
+    ordering = ["name_en"]
+    inlines = [OrganizationNameInline, CitationInline]
+    readonly_fields = ["units", "people", "agreements", "meetings", "commitments"]
+    fieldsets = [
+        (None, {"fields": ["name_en", "name_ar", "acronym", "kind", "parent"]}),
+        (_("Where and since when"), {"fields": [
+            "country", "headquarters_city_en", "headquarters_city_ar",
+            ("founded_on", "founded_precision", "founded_is_inferred"), "founded_note",
+        ]}),
+        (_("More"), {"fields": ["website", "notes"]}),
+        (_("Related records"), {"fields": readonly_fields}),
+    ]
+
+    @admin.display(description=_("units"))
+    def units(self, organization):
+        return link_list(organization.children.all())
+
+    @admin.display(description=_("people"))
+    def people(self, organization):
+        return link_list(Person.objects.filter(positions__organization=organization).distinct())
+
+    @admin.display(description=_("agreements"))
+    def agreements(self, organization):
+        from agreements.models import Agreement
+
+        return link_list(Agreement.objects.filter(parties__organization=organization))
+
+    @admin.display(description=_("meetings"))
+    def meetings(self, organization):
+        from meetings.models import Meeting
+
+        return link_list(
+            Meeting.objects.filter(
+                Q(organizers__organization=organization) | Q(participants__organization=organization)
+            ).distinct()
+        )
+
+    @admin.display(description=_("funding commitments"))
+    def commitments(self, organization):
+        from agreements.models import FundingCommitment
+
+        return link_list(FundingCommitment.objects.filter(Q(donor=organization) | Q(recipient=organization)))
+
+
+@admin.register(Person)
+class PersonAdmin(NormalizedSearchAdmin):
+    list_display = ["name_en", "name_ar", "honorific_en", "current_titles"]
+    search_paths = ("", "aliases")
+    ordering = ["name_en"]
+    inlines = [PersonNameInline, PositionInline, CitationInline]
+    readonly_fields = ["participations", "signatures"]
+    fieldsets = [
+        (None, {"fields": [("honorific_en", "name_en"), ("honorific_ar", "name_ar"), "notes"]}),
+        (_("Related records"), {"fields": readonly_fields}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("positions__organization")
+
+    @admin.display(description=_("positions"))
+    def current_titles(self, person):
+        return "; ".join(
+            f"{position.title_en or position.title_ar}, {position.organization.acronym or position.organization}"
+            for position in person.positions.all()
+        )
+
+    @admin.display(description=_("took part in"))
+    def participations(self, person):
+        return link_list(participation.meeting for participation in person.participations.select_related("meeting"))
+
+    @admin.display(description=_("signed"))
+    def signatures(self, person):
+        return link_list(party.agreement for party in person.signatures.select_related("agreement"))
+
+
+@admin.register(FocalArea)
+class FocalAreaAdmin(NormalizedSearchAdmin):
+    list_display = ["name_en", "name_ar", "code", "parent"]
+    list_filter = [("parent", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["parent"]
+    autocomplete_fields = ["parent"]
+    inlines = [CitationInline]
+
+
+@admin.register(Source)
+class SourceAdmin(SimpleHistoryAdmin):
+    formfield_overrides = NormalizedSearchAdmin.formfield_overrides
+    list_display = ["__str__", "publisher", "published_display", "file_name"]
+    search_fields = ["title", "title_en", "publisher", "file_name", "slug"]
+    readonly_fields = ["cited_records"]
+
+    @admin.display(description=_("published"))
+    def published_display(self, source):
+        return source.published_display
+
+    @admin.display(description=_("records citing it"))
+    def cited_records(self, source):
+        citations = source.citations.select_related("content_type").order_by("content_type", "object_id")
+        return format_html_join(
+            "", "<li>{} {}: «{}»</li>",
+            ((citation.content_type.name, citation.object_id, citation.quote[:80]) for citation in citations),
+        )

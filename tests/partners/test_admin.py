@@ -1,0 +1,128 @@
+import pytest
+from django.apps import apps
+from django.contrib import admin
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from partners.models import Organization, Person
+from tests.factories import AgreementPartyFactory, OrganizationFactory
+
+pytestmark = pytest.mark.django_db
+
+ADMIN_MODELS = [
+    "partners/organization",
+    "partners/person",
+    "partners/focalarea",
+    "partners/source",
+    "agreements/agreement",
+    "agreements/fundingcommitment",
+    "meetings/meeting",
+]
+
+
+@pytest.mark.parametrize("model_path", ADMIN_MODELS)
+def test_every_list_add_change_and_history_page_opens_on_the_seed_data(seeded, admin_client, model_path):
+    app_label, model_name = model_path.split("/")
+    assert admin_client.get(f"/admin/{model_path}/").status_code == 200
+    assert admin_client.get(f"/admin/{model_path}/add/").status_code == 200
+    instance = apps.get_model(app_label, model_name).objects.order_by("pk").first()
+    assert admin_client.get(f"/admin/{model_path}/{instance.pk}/change/").status_code == 200
+    assert admin_client.get(f"/admin/{model_path}/{instance.pk}/history/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("term", "expected"),
+    [
+        ("فورنكوف", "Vladimir Voronkov"),
+        ("فورونكوف", "Vladimir Voronkov"),
+        ("عبد الله المعلمي", "Abdallah Y. Al-Mouallimi"),
+        ("عبدالله المعلمي", "Abdallah Y. Al-Mouallimi"),
+        ("كونينسكس", "Michèle Coninsx"),
+        ("michele", "Michèle Coninsx"),
+        ("فيتون براون", "Edmund Fitton-Brown"),
+        ("المغيدى", "Mohammed bin Saeed Al-Moghedi"),
+    ],
+)
+def test_person_search_bridges_arabic_spelling_variants(seeded, admin_client, term, expected):
+    response = admin_client.get("/admin/partners/person/", {"q": term})
+    assert [person.name_en for person in response.context["cl"].result_list] == [expected]
+
+
+@pytest.mark.parametrize(("term", "acronym"), [("اعتدال", "Etidal"), ("uncct", "UNCCT"), ("التحالف الاسلامي", "IMCTC")])
+def test_organisation_autocomplete_uses_the_normalised_search(seeded, admin_client, term, acronym):
+    response = admin_client.get(
+        "/admin/autocomplete/",
+        {"term": term, "app_label": "agreements", "model_name": "agreementparty", "field_name": "organization"},
+    )
+    assert response.status_code == 200
+    texts = [result["text"] for result in response.json()["results"]]
+    assert any(f"({acronym})" in text for text in texts), texts
+
+
+def test_agreement_search_finds_agreements_by_party_name(seeded, admin_client):
+    response = admin_client.get("/admin/agreements/agreement/", {"q": "التحالف الإسلامي"})
+    assert [agreement.kind for agreement in response.context["cl"].result_list] == ["mou"]
+
+
+def test_organisation_form_shows_the_model_rule_on_the_field(admin_client):
+    response = admin_client.post(
+        "/admin/partners/organization/add/",
+        {
+            "name_en": "Somewhere",
+            "kind": "other",
+            "founded_on": "2025-02-14",
+            "founded_precision": "month",
+            "aliases-TOTAL_FORMS": "0",
+            "aliases-INITIAL_FORMS": "0",
+            "partners-citation-content_type-object_id-TOTAL_FORMS": "0",
+            "partners-citation-content_type-object_id-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 200
+    assert "first of that month" in response.content.decode()
+    assert not Organization.objects.exists()
+
+
+def test_deleting_a_referenced_organisation_in_the_admin_names_the_blockers(admin_client):
+    party = AgreementPartyFactory()
+    url = reverse("admin:partners_organization_delete", args=[party.organization.pk])
+    response = admin_client.post(url, {"post": "yes"})
+    assert response.status_code == 200
+    assert "would require deleting the following protected related objects" in response.content.decode()
+    assert Organization.objects.filter(pk=party.organization.pk).exists()
+
+
+def test_viewer_reads_but_cannot_add_or_change(seeded, viewer_client):
+    assert viewer_client.get("/admin/partners/person/").status_code == 200
+    assert viewer_client.get("/admin/partners/person/add/").status_code == 403
+    voronkov = Person.objects.get(name_en="Vladimir Voronkov")
+    response = viewer_client.post(f"/admin/partners/person/{voronkov.pk}/change/", {"name_en": "Changed"})
+    assert response.status_code == 403
+    voronkov.refresh_from_db()
+    assert voronkov.name_en == "Vladimir Voronkov"
+
+
+def test_editor_adds_but_cannot_delete(editor_client):
+    organisation = OrganizationFactory()
+    assert editor_client.get("/admin/partners/organization/add/").status_code == 200
+    delete_url = reverse("admin:partners_organization_delete", args=[organisation.pk])
+    assert editor_client.post(delete_url, {"post": "yes"}).status_code == 403
+
+
+def test_anonymous_visitors_are_sent_to_the_login_page(seeded, client):
+    response = client.get("/admin/partners/organization/")
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
+
+
+@pytest.mark.parametrize("model_path", ADMIN_MODELS)
+def test_admin_list_query_count_does_not_grow_with_page_size(seeded, admin_client, model_path, monkeypatch):
+    model_admin = admin.site._registry[apps.get_model(*model_path.split("/"))]
+    counts = []
+    for page_size in (2, 100):
+        monkeypatch.setattr(model_admin, "list_per_page", page_size)
+        with CaptureQueriesContext(connection) as queries:
+            assert admin_client.get(f"/admin/{model_path}/").status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
