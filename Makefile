@@ -15,7 +15,12 @@ $(VENV)/.installed: requirements.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements.txt
 	touch $@
 
-install: $(VENV)/.installed
+# The Arabic catalogue is compiled at set-up (msgfmt comes with gettext; installed if missing).
+locale/ar/LC_MESSAGES/django.mo: locale/ar/LC_MESSAGES/django.po | $(VENV)/.installed
+	command -v msgfmt >/dev/null || (apt-get update -qq && apt-get install -y -qq gettext)
+	DJANGO_DEBUG=1 $(MANAGE) compilemessages --ignore=.venv -v0
+
+install: $(VENV)/.installed locale/ar/LC_MESSAGES/django.mo
 
 # Migrate, load the seed data (idempotent), make sure a superuser exists, and serve.
 run: export DJANGO_DEBUG ?= 1

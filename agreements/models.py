@@ -10,7 +10,14 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from partners.dates import DatePrecision, date_precision_constraint, format_precise_date
-from partners.models import Citation, FocalArea, Organization, Person, SearchableModel
+from partners.models import (
+    Citation,
+    FocalArea,
+    Organization,
+    Person,
+    SearchableModel,
+    bilingual_required_constraint,
+)
 
 CURRENCY_CODES = sorted(currency.alpha_3 for currency in pycountry.currencies)
 
@@ -67,11 +74,7 @@ class Agreement(SearchableModel):
         verbose_name_plural = _("agreements")
         ordering = ["-signed_on", "title_en"]
         constraints = [
-            models.CheckConstraint(
-                condition=~models.Q(title_en="", title_ar=""),
-                name="agreement_has_a_title",
-                violation_error_message=_("Give the title in English or in Arabic (fields title_en, title_ar)."),
-            ),
+            bilingual_required_constraint("agreement", "title"),
             models.CheckConstraint(
                 condition=models.Q(effective_on__isnull=True)
                 | models.Q(expires_on__isnull=True)

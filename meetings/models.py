@@ -8,7 +8,15 @@ from simple_history.models import HistoricalRecords
 
 from agreements.models import Agreement
 from partners.dates import DatePrecision, date_precision_constraint, format_precise_date
-from partners.models import COUNTRY_CODES, Citation, FocalArea, Organization, Person, SearchableModel
+from partners.models import (
+    COUNTRY_CODES,
+    Citation,
+    FocalArea,
+    Organization,
+    Person,
+    SearchableModel,
+    bilingual_required_constraint,
+)
 
 
 class CountQualifier(models.TextChoices):
@@ -94,11 +102,7 @@ class Meeting(SearchableModel):
         verbose_name_plural = _("meetings")
         ordering = ["-starts_on", "title_en"]
         constraints = [
-            models.CheckConstraint(
-                condition=~models.Q(title_en="", title_ar=""),
-                name="meeting_has_a_title",
-                violation_error_message=_("Give the title in English or in Arabic (fields title_en, title_ar)."),
-            ),
+            bilingual_required_constraint("meeting", "title"),
             models.CheckConstraint(
                 condition=models.Q(starts_on__isnull=True)
                 | models.Q(ends_on__isnull=True)
@@ -109,7 +113,7 @@ class Meeting(SearchableModel):
             models.CheckConstraint(
                 condition=models.Q(ends_on__isnull=True) | models.Q(starts_on__isnull=False),
                 name="meeting_end_needs_a_start",
-                violation_error_message=_("Give the start date before the end date (fields starts_on, ends_on)."),
+                violation_error_message=_("An end date needs a start date (fields starts_on, ends_on)."),
             ),
             models.CheckConstraint(
                 condition=~models.Q(follows=models.F("pk")),
@@ -194,11 +198,7 @@ class MeetingSession(models.Model):
                 name="meetingsession_order_unique_per_meeting",
                 violation_error_message=_("Another session of this meeting has that place in the order (field order)."),
             ),
-            models.CheckConstraint(
-                condition=~models.Q(title_en="", title_ar=""),
-                name="meetingsession_has_a_title",
-                violation_error_message=_("Give the title in English or in Arabic (fields title_en, title_ar)."),
-            ),
+            bilingual_required_constraint("meetingsession", "title"),
         ]
 
     def __str__(self):

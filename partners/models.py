@@ -14,6 +14,21 @@ from .search import build_search_key
 COUNTRY_CODES = sorted(code for code, _name in countries)
 
 
+BILINGUAL_REQUIRED_MESSAGES = {
+    "name": _("Give the name in English or in Arabic (fields name_en, name_ar)."),
+    "title": _("Give the title in English or in Arabic (fields title_en, title_ar)."),
+}
+
+
+def bilingual_required_constraint(model_name, stem):
+    """A check that `<stem>_en` or `<stem>_ar` is filled in."""
+    return models.CheckConstraint(
+        condition=~models.Q(**{f"{stem}_en": "", f"{stem}_ar": ""}),
+        name=f"{model_name}_has_a_{stem}",
+        violation_error_message=BILINGUAL_REQUIRED_MESSAGES[stem],
+    )
+
+
 class Language(models.TextChoices):
     ARABIC = "ar", _("Arabic")
     ENGLISH = "en", _("English")
@@ -237,11 +252,7 @@ class Organization(SearchableModel):
         verbose_name_plural = _("organisations")
         ordering = ["name_en", "name_ar"]
         constraints = [
-            models.CheckConstraint(
-                condition=~models.Q(name_en="", name_ar=""),
-                name="organization_has_a_name",
-                violation_error_message=_("Give the name in English or in Arabic (fields name_en, name_ar)."),
-            ),
+            bilingual_required_constraint("organization", "name"),
             models.CheckConstraint(
                 condition=~models.Q(parent=models.F("pk")),
                 name="organization_not_its_own_parent",
@@ -338,11 +349,7 @@ class Person(SearchableModel):
         verbose_name_plural = _("people")
         ordering = ["name_en", "name_ar"]
         constraints = [
-            models.CheckConstraint(
-                condition=~models.Q(name_en="", name_ar=""),
-                name="person_has_a_name",
-                violation_error_message=_("Give the name in English or in Arabic (fields name_en, name_ar)."),
-            ),
+            bilingual_required_constraint("person", "name"),
         ]
 
     def __str__(self):
@@ -423,11 +430,7 @@ class Position(models.Model):
         verbose_name_plural = _("positions")
         ordering = ["person", "organization"]
         constraints = [
-            models.CheckConstraint(
-                condition=~models.Q(title_en="", title_ar=""),
-                name="position_has_a_title",
-                violation_error_message=_("Give the title in English or in Arabic (fields title_en, title_ar)."),
-            ),
+            bilingual_required_constraint("position", "title"),
             models.CheckConstraint(
                 condition=models.Q(starts_on__isnull=True)
                 | models.Q(ends_on__isnull=True)

@@ -126,3 +126,20 @@ def test_admin_list_query_count_does_not_grow_with_page_size(seeded, admin_clien
             assert admin_client.get(f"/admin/{model_path}/").status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1], counts
+
+
+def test_admin_switches_to_arabic_right_to_left_with_translated_names(seeded, admin_client):
+    from django.utils import translation
+
+    from agreements.models import Agreement
+
+    admin_client.post("/i18n/setlang/", {"language": "ar", "next": "/admin/"})
+    html = admin_client.get("/admin/agreements/agreement/").content.decode()
+
+    with translation.override("ar"):
+        arabic_name = str(Agreement._meta.verbose_name_plural)
+        arabic_kind = str(Agreement.Kind.MOU.label)
+    assert arabic_name != "agreements"
+    assert 'dir="rtl"' in html
+    assert arabic_name in html
+    assert arabic_kind in html
