@@ -1,6 +1,14 @@
 import pytest
+from django.utils import translation
 
 from partners.services import seed_data_load
+
+
+@pytest.fixture(autouse=True)
+def english_unless_a_test_switches():
+    """A request in Arabic leaves Arabic active in the thread; start every test in English."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
