@@ -18,11 +18,12 @@ from partners.models import (
     SearchableModel,
     bilingual_required_constraint,
 )
+from partners.versioning import VersionedModel
 
 CURRENCY_CODES = sorted(currency.alpha_3 for currency in pycountry.currencies)
 
 
-class Agreement(SearchableModel):
+class Agreement(SearchableModel, VersionedModel):
     class Kind(models.TextChoices):
         MOU = "mou", _("memorandum of understanding")
         CONTRIBUTION_AGREEMENT = "contribution_agreement", _("contribution agreement")
@@ -67,7 +68,7 @@ class Agreement(SearchableModel):
     )
     notes = models.TextField(_("notes"), blank=True)
     citations = GenericRelation(Citation)
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         verbose_name = _("agreement")
@@ -239,7 +240,7 @@ class FundingCommitmentQuerySet(models.QuerySet):
         )
 
 
-class FundingCommitment(models.Model):
+class FundingCommitment(VersionedModel):
     """Money a donor pledged or committed to a recipient; what arrived is its list of payments."""
 
     class Status(models.TextChoices):
@@ -289,7 +290,7 @@ class FundingCommitment(models.Model):
         FocalArea, through="FundingCommitmentFocalArea", related_name="commitments", blank=True, verbose_name=_("focal areas")
     )
     citations = GenericRelation(Citation)
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["version"])
 
     objects = FundingCommitmentQuerySet.as_manager()
 

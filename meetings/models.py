@@ -17,6 +17,7 @@ from partners.models import (
     SearchableModel,
     bilingual_required_constraint,
 )
+from partners.versioning import VersionedModel
 
 
 class CountQualifier(models.TextChoices):
@@ -26,7 +27,7 @@ class CountQualifier(models.TextChoices):
     ABOUT = "about", _("about")
 
 
-class Meeting(SearchableModel):
+class Meeting(SearchableModel, VersionedModel):
     class Kind(models.TextChoices):
         STRATEGIC_DIALOGUE = "strategic_dialogue", _("strategic dialogue")
         VIRTUAL_DISCUSSION = "virtual_discussion", _("virtual discussion")
@@ -95,7 +96,7 @@ class Meeting(SearchableModel):
     )
     notes = models.TextField(_("notes"), blank=True)
     citations = GenericRelation(Citation)
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         verbose_name = _("meeting")

@@ -10,6 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from .dates import DatePrecision, date_precision_constraint, format_precise_date
 from .search import build_search_key
+from .versioning import VersionedModel
 
 COUNTRY_CODES = sorted(code for code, _name in countries)
 
@@ -77,7 +78,7 @@ class SearchableModel(models.Model):
         return len(stale)
 
 
-class Source(models.Model):
+class Source(VersionedModel):
     """A document that facts were taken from: a press release, a newspaper article."""
 
     slug = models.SlugField(_("identifier"), unique=True)
@@ -101,7 +102,7 @@ class Source(models.Model):
     dateline = models.CharField(_("dateline as written"), max_length=200, blank=True)
     text = models.TextField(_("full text"), blank=True)
     notes = models.TextField(_("notes"), blank=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         verbose_name = _("source")
@@ -159,7 +160,7 @@ class Citation(models.Model):
             raise ValidationError({"quote": _("The passage does not occur in the source's text.")})
 
 
-class FocalArea(SearchableModel):
+class FocalArea(SearchableModel, VersionedModel):
     """A theme the work serves, in a two-level taxonomy (PCVE → youth engagement)."""
 
     code = models.SlugField(_("code"), unique=True)
@@ -174,7 +175,7 @@ class FocalArea(SearchableModel):
         verbose_name=_("broader area"),
     )
     citations = GenericRelation(Citation)
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         verbose_name = _("focal area")
@@ -205,7 +206,7 @@ class FocalArea(SearchableModel):
             )
 
 
-class Organization(SearchableModel):
+class Organization(SearchableModel, VersionedModel):
     class Kind(models.TextChoices):
         UN_ENTITY = "un_entity", _("UN entity")
         MEMBER_STATE = "member_state", _("member state")
@@ -245,7 +246,7 @@ class Organization(SearchableModel):
     website = models.URLField(_("website"), blank=True)
     notes = models.TextField(_("notes"), blank=True)
     citations = GenericRelation(Citation)
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         verbose_name = _("organisation")
@@ -331,7 +332,7 @@ class OrganizationName(SearchableModel):
         return [self.name]
 
 
-class Person(SearchableModel):
+class Person(SearchableModel, VersionedModel):
     name_en = models.CharField(_("name in English"), max_length=200, blank=True)
     name_ar = models.CharField(_("name in Arabic"), max_length=200, blank=True)
     honorific_en = models.CharField(
@@ -342,7 +343,7 @@ class Person(SearchableModel):
     )
     notes = models.TextField(_("notes"), blank=True)
     citations = GenericRelation(Citation)
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         verbose_name = _("person")

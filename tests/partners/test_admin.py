@@ -143,3 +143,48 @@ def test_admin_switches_to_arabic_right_to_left_with_translated_names(seeded, ad
     assert 'dir="rtl"' in html
     assert arabic_name in html
     assert arabic_kind in html
+
+
+def _organisation_form_data(organisation, **changes):
+    data = {
+        "name_en": organisation.name_en,
+        "name_ar": organisation.name_ar,
+        "kind": organisation.kind,
+        "founded_precision": "day",
+        "version": organisation.version,
+        "aliases-TOTAL_FORMS": "0",
+        "aliases-INITIAL_FORMS": "0",
+        "partners-citation-content_type-object_id-TOTAL_FORMS": "0",
+        "partners-citation-content_type-object_id-INITIAL_FORMS": "0",
+    }
+    return {**data, **changes}
+
+
+def test_second_of_two_editors_saving_the_same_record_is_refused_with_a_message(admin_client):
+    organisation = OrganizationFactory(notes="original")
+    url = reverse("admin:partners_organization_change", args=[organisation.pk])
+    opened_by_both = _organisation_form_data(organisation)
+
+    first = admin_client.post(url, {**opened_by_both, "notes": "first editor"})
+    assert first.status_code == 302
+    second = admin_client.post(url, {**opened_by_both, "notes": "second editor"})
+
+    assert second.status_code == 200
+    assert "Someone else saved this record after you opened it" in second.content.decode()
+    organisation.refresh_from_db()
+    assert (organisation.notes, organisation.version) == ("first editor", 2)
+
+
+def test_reverting_to_an_earlier_version_in_the_admin_history_works(admin_client):
+    organisation = OrganizationFactory(notes="before")
+    organisation.notes = "after"
+    organisation.save()
+    earliest = organisation.history.earliest()
+    url = reverse("admin:partners_organization_simple_history", args=[organisation.pk, earliest.history_id])
+    form = admin_client.get(url).context["adminform"].form
+    assert form.initial["version"] == 2
+
+    response = admin_client.post(url, _organisation_form_data(organisation, notes="before", version=2))
+    assert response.status_code == 302
+    organisation.refresh_from_db()
+    assert (organisation.notes, organisation.version) == ("before", 3)
