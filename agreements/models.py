@@ -5,10 +5,11 @@ import pycountry
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, ExtractYear
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from partners.constraints import FieldCheckConstraint, FieldUniqueConstraint
 from partners.dates import DatePrecision, date_precision_constraint, format_precise_date
 from partners.models import (
     Citation,
@@ -76,7 +77,8 @@ class Agreement(SearchableModel, VersionedModel):
         ordering = ["-signed_on", "title_en"]
         constraints = [
             bilingual_required_constraint("agreement", "title"),
-            models.CheckConstraint(
+            FieldCheckConstraint(
+                field="effective_on",
                 condition=models.Q(effective_on__isnull=True)
                 | models.Q(expires_on__isnull=True)
                 | models.Q(expires_on__gte=models.F("effective_on")),
@@ -85,14 +87,16 @@ class Agreement(SearchableModel, VersionedModel):
                     "An agreement cannot expire before it takes effect (fields effective_on, expires_on)."
                 ),
             ),
-            models.CheckConstraint(
+            FieldCheckConstraint(
+                field="signed_on",
                 condition=models.Q(signed_on__isnull=True)
                 | models.Q(expires_on__isnull=True)
                 | models.Q(expires_on__gte=models.F("signed_on")),
                 name="agreement_expires_after_signing",
                 violation_error_message=_("An agreement cannot expire before it is signed (fields signed_on, expires_on)."),
             ),
-            models.CheckConstraint(
+            FieldCheckConstraint(
+                field="status",
                 condition=models.Q(signed_on__isnull=True) | ~models.Q(status__in=["draft", "under_negotiation"]),
                 name="agreement_unsigned_has_no_signing_date",
                 violation_error_message=_(
@@ -174,12 +178,14 @@ class AgreementParty(models.Model):
         verbose_name_plural = _("parties")
         ordering = ["agreement", "pk"]
         constraints = [
-            models.UniqueConstraint(
+            FieldUniqueConstraint(
+                field="organization",
                 fields=["agreement", "organization"],
                 name="agreementparty_unique_per_agreement",
                 violation_error_message=_("This organisation is already a party to the agreement (field organization)."),
             ),
-            models.CheckConstraint(
+            FieldCheckConstraint(
+                field="represented_by",
                 condition=~models.Q(represented_by=models.F("organization")),
                 name="agreementparty_not_represented_by_itself",
                 violation_error_message=_("A party is not represented by itself (field represented_by)."),
@@ -190,7 +196,7 @@ class AgreementParty(models.Model):
         return f"{self.organization} — {self.agreement}"
 
     @property
-    def iati_role_code(self):
+    def iati_role_code(self) -> str:
         return self.IATI_ROLE_CODES.get(self.role, "")
 
 
@@ -209,7 +215,8 @@ class AgreementWitness(models.Model):
         verbose_name_plural = _("witnesses")
         ordering = ["agreement", "pk"]
         constraints = [
-            models.UniqueConstraint(
+            FieldUniqueConstraint(
+                field="person",
                 fields=["agreement", "person"],
                 name="agreementwitness_unique_per_agreement",
                 violation_error_message=_("This person is already a witness of the agreement (field person)."),
@@ -237,6 +244,34 @@ class FundingCommitmentQuerySet(models.QuerySet):
         )
         return self.annotate(received=received).annotate(
             outstanding=models.ExpressionWrapper(models.F("amount") - models.F("received"), output_field=money)
+        )
+
+    SUMMARY_GROUPS = {
+        "donor": ["donor", "donor__name_en", "donor__name_ar", "donor__acronym"],
+        "recipient": ["recipient", "recipient__name_en", "recipient__name_ar", "recipient__acronym"],
+        "year": ["year"],
+        "focal_area": ["focal_areas", "focal_areas__code", "focal_areas__name_en", "focal_areas__name_ar"],
+    }
+
+    def totals(self, group_by):
+        """Pledged, received and outstanding per group and currency, computed in the database.
+
+        Cancelled commitments are left out. Currencies are never added together. A commitment
+        serving two focal areas counts in both, so focal-area rows do not add up to the whole.
+        """
+        columns = self.SUMMARY_GROUPS[group_by]
+        queryset = self.exclude(status=FundingCommitment.Status.CANCELLED)
+        if group_by == "year":
+            queryset = queryset.annotate(year=ExtractYear("committed_on"))
+        return (
+            queryset.with_received()
+            .values(*columns, "currency")
+            .annotate(
+                commitments=models.Count("pk"),
+                pledged=models.Sum("amount"),
+                received_total=models.Sum("received"),
+            )
+            .order_by(columns[0], "currency")
         )
 
 
@@ -299,34 +334,40 @@ class FundingCommitment(VersionedModel):
         verbose_name_plural = _("funding commitments")
         ordering = ["-committed_on", "pk"]
         constraints = [
-            models.CheckConstraint(
+            FieldCheckConstraint(
+                field="amount",
                 condition=models.Q(amount__gt=0),
                 name="fundingcommitment_amount_positive",
                 violation_error_message=_("The amount must be greater than zero (field amount)."),
             ),
-            models.CheckConstraint(
+            FieldCheckConstraint(
+                field="currency",
                 condition=models.Q(currency__in=CURRENCY_CODES),
                 name="fundingcommitment_currency_is_iso_4217",
                 violation_error_message=_("The currency must be an ISO 4217 code such as USD (field currency)."),
             ),
-            models.CheckConstraint(
+            FieldCheckConstraint(
+                field="donor",
                 condition=~models.Q(donor=models.F("recipient")),
                 name="fundingcommitment_donor_is_not_recipient",
                 violation_error_message=_("The donor and the recipient must differ (fields donor, recipient)."),
             ),
-            models.CheckConstraint(
+            FieldCheckConstraint(
+                field="period_months",
                 condition=models.Q(period_months__isnull=True) | models.Q(period_months__gt=0),
                 name="fundingcommitment_period_months_positive",
                 violation_error_message=_("The period must last at least one month (field period_months)."),
             ),
-            models.CheckConstraint(
+            FieldCheckConstraint(
+                field="period_months",
                 condition=models.Q(period_months__isnull=True) | models.Q(period_ends_on__isnull=True),
                 name="fundingcommitment_period_has_length_or_end",
                 violation_error_message=_(
                     "Give the period's length or its end, not both (fields period_months, period_ends_on)."
                 ),
             ),
-            models.CheckConstraint(
+            FieldCheckConstraint(
+                field="period_starts_on",
                 condition=models.Q(period_starts_on__isnull=True)
                 | models.Q(period_ends_on__isnull=True)
                 | models.Q(period_ends_on__gte=models.F("period_starts_on")),
@@ -380,7 +421,8 @@ class Payment(models.Model):
         verbose_name_plural = _("payments")
         ordering = ["commitment", "received_on", "pk"]
         constraints = [
-            models.CheckConstraint(
+            FieldCheckConstraint(
+                field="amount",
                 condition=models.Q(amount__gt=Decimal(0)),
                 name="payment_amount_positive",
                 violation_error_message=_("The amount must be greater than zero (field amount)."),

@@ -4,6 +4,7 @@ SQLite in the project folder is the default database; set DATABASE_URL to a post
 for production.
 """
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -46,6 +47,10 @@ INSTALLED_APPS = [
     "django_filters",
     "django_countries",
     "simple_history",
+    "import_export",
+    "knox",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "partners",
     "agreements",
     "meetings",
@@ -122,18 +127,72 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 
+# Admin spreadsheets: whoever may view a list may export it, so viewers can take data to a
+# meeting; importing needs "add" (the admin also asks for "change", as an import updates the rows
+# it finds by id), so viewers never import and editors do.
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": [
-        "rest_framework.permissions.DjangoModelPermissions",
-    ],
+    "DEFAULT_PERMISSION_CLASSES": ["crm.api.ModelPermissions"],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
+        "crm.api.NormalizedSearchFilter",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+        "crm.api.CSVRenderer",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "crm.api.PageNumberPagination",
     "PAGE_SIZE": 50,
+    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"user": os.environ.get("DJANGO_API_THROTTLE_RATE", "1200/minute")},
+    "EXCEPTION_HANDLER": "crm.api.exception_handler",
+    "URL_FIELD_NAME": "api_url",  # Source has a `url` of its own: the document's web address
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(days=int(os.environ.get("DJANGO_API_TOKEN_DAYS", "30"))),
+    "AUTO_REFRESH": True,
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Partnership CRM API",
+    "DESCRIPTION": (
+        "Organisations, people, agreements, meetings and funding of the counter-terrorism office. "
+        "Get a token with POST /api/auth/token/ and send it as `Authorization: Token <token>`."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "COMPONENT_SPLIT_REQUEST": True,
+    # The docs page works with no network: Swagger UI is served from the sidecar package.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # One named enum per choice set, so generated clients get readable type names.
+    "ENUM_NAME_OVERRIDES": {
+        "DatePrecisionEnum": "partners.dates.DatePrecision",
+        "LanguageEnum": "partners.models.Language",
+        "NameKindEnum": "partners.models.NameKind",
+        "OrganizationKindEnum": "partners.models.Organization.Kind",
+        "PositionRoleEnum": "partners.models.Position.Role",
+        "AgreementKindEnum": "agreements.models.Agreement.Kind",
+        "AgreementStatusEnum": "agreements.models.Agreement.Status",
+        "PartyRoleEnum": "agreements.models.AgreementParty.Role",
+        "CommitmentStatusEnum": "agreements.models.FundingCommitment.Status",
+        "MeetingKindEnum": "meetings.models.Meeting.Kind",
+        "MeetingStatusEnum": "meetings.models.Meeting.Status",
+        "CountQualifierEnum": "meetings.models.CountQualifier",
+        "OrganizerRoleEnum": "meetings.models.MeetingOrganizer.Role",
+        "ParticipantRoleEnum": "meetings.models.Participant.Role",
+    },
 }

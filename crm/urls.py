@@ -1,8 +1,38 @@
 """One router for every viewset, the admin and the API schema."""
 from django.contrib import admin
+from django.contrib.auth.decorators import login_required
 from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from agreements.views import AgreementViewSet, FundingCommitmentViewSet, PaymentViewSet
+from meetings.views import MeetingViewSet
+from partners.views import FocalAreaViewSet, OrganizationViewSet, PersonViewSet, SourceViewSet
+
+from .auth import TokenLoginView, TokenRevokeAllView, TokenRevokeView
+
+router = DefaultRouter()
+router.register("organizations", OrganizationViewSet, basename="organization")
+router.register("people", PersonViewSet)
+router.register("agreements", AgreementViewSet)
+router.register("funding-commitments", FundingCommitmentViewSet, basename="fundingcommitment")
+router.register("payments", PaymentViewSet)
+router.register("meetings", MeetingViewSet)
+router.register("focal-areas", FocalAreaViewSet)
+router.register("sources", SourceViewSet)
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("api/auth/token/", TokenLoginView.as_view(), name="api-token"),
+    path("api/auth/token/revoke/", TokenRevokeView.as_view(), name="api-token-revoke"),
+    path("api/auth/token/revoke-all/", TokenRevokeAllView.as_view(), name="api-token-revoke-all"),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    # A browser that is not logged in is sent to the login page, then back to the docs.
+    path(
+        "api/docs/",
+        login_required(SpectacularSwaggerView.as_view(url_name="api-schema"), login_url="admin:login"),
+        name="api-docs",
+    ),
+    path("api/", include(router.urls)),
 ]

@@ -7,6 +7,7 @@ from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from agreements.models import Agreement
+from partners.constraints import FieldCheckConstraint, FieldUniqueConstraint
 from partners.dates import DatePrecision, date_precision_constraint, format_precise_date
 from partners.models import (
     COUNTRY_CODES,
@@ -104,24 +105,28 @@ class Meeting(SearchableModel, VersionedModel):
         ordering = ["-starts_on", "title_en"]
         constraints = [
             bilingual_required_constraint("meeting", "title"),
-            models.CheckConstraint(
+            FieldCheckConstraint(
+                field="starts_on",
                 condition=models.Q(starts_on__isnull=True)
                 | models.Q(ends_on__isnull=True)
                 | models.Q(ends_on__gte=models.F("starts_on")),
                 name="meeting_ends_after_it_starts",
                 violation_error_message=_("A meeting cannot end before it starts (fields starts_on, ends_on)."),
             ),
-            models.CheckConstraint(
+            FieldCheckConstraint(
+                field="starts_on",
                 condition=models.Q(ends_on__isnull=True) | models.Q(starts_on__isnull=False),
                 name="meeting_end_needs_a_start",
                 violation_error_message=_("An end date needs a start date (fields starts_on, ends_on)."),
             ),
-            models.CheckConstraint(
+            FieldCheckConstraint(
+                field="follows",
                 condition=~models.Q(follows=models.F("pk")),
                 name="meeting_does_not_follow_itself",
                 violation_error_message=_("A meeting cannot follow up on itself (field follows)."),
             ),
-            models.CheckConstraint(
+            FieldCheckConstraint(
+                field="country",
                 condition=models.Q(country__in=["", *COUNTRY_CODES]),
                 name="meeting_country_is_iso_3166",
                 violation_error_message=_("The country must be an ISO 3166 code (field country)."),
@@ -169,7 +174,8 @@ class MeetingOrganizer(models.Model):
         verbose_name_plural = _("organisers")
         ordering = ["meeting", "pk"]
         constraints = [
-            models.UniqueConstraint(
+            FieldUniqueConstraint(
+                field="organization",
                 fields=["meeting", "organization"],
                 name="meetingorganizer_unique_per_meeting",
                 violation_error_message=_("This organisation already organises the meeting (field organization)."),
@@ -194,7 +200,8 @@ class MeetingSession(models.Model):
         verbose_name_plural = _("sessions")
         ordering = ["meeting", "order"]
         constraints = [
-            models.UniqueConstraint(
+            FieldUniqueConstraint(
+                field="order",
                 fields=["meeting", "order"],
                 name="meetingsession_order_unique_per_meeting",
                 violation_error_message=_("Another session of this meeting has that place in the order (field order)."),
@@ -259,18 +266,21 @@ class Participant(models.Model):
         verbose_name_plural = _("participants")
         ordering = ["meeting", "session", "pk"]
         constraints = [
-            models.CheckConstraint(
+            FieldCheckConstraint(
+                field="person",
                 condition=models.Q(person__isnull=False) | models.Q(organization__isnull=False),
                 name="participant_is_a_person_or_an_organization",
                 violation_error_message=_("Name the person, the organisation, or both (fields person, organization)."),
             ),
-            models.UniqueConstraint(
+            FieldUniqueConstraint(
+                field="person",
                 fields=["meeting", "person", "role"],
                 condition=models.Q(session__isnull=True, person__isnull=False),
                 name="participant_role_once_per_meeting",
                 violation_error_message=_("This person already has this role in the meeting (fields person, role)."),
             ),
-            models.UniqueConstraint(
+            FieldUniqueConstraint(
+                field="person",
                 fields=["session", "person", "role"],
                 condition=models.Q(person__isnull=False),
                 name="participant_role_once_per_session",

@@ -8,6 +8,8 @@ from django.utils import formats
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from .constraints import FieldCheckConstraint
+
 
 class DatePrecision(models.TextChoices):
     DAY = "day", _("day")
@@ -17,7 +19,8 @@ class DatePrecision(models.TextChoices):
 
 def date_precision_constraint(model_name, date_field, precision_field):
     """A check that keeps a month or year date on the first day of its period."""
-    return models.CheckConstraint(
+    return FieldCheckConstraint(
+        field=date_field,
         condition=(
             models.Q(**{f"{date_field}__isnull": True})
             | models.Q(**{precision_field: DatePrecision.DAY})

@@ -8,6 +8,7 @@ from django_countries import countries
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
+from .constraints import FieldCheckConstraint, FieldUniqueConstraint
 from .dates import DatePrecision, date_precision_constraint, format_precise_date
 from .search import build_search_key
 from .versioning import VersionedModel
@@ -23,7 +24,8 @@ BILINGUAL_REQUIRED_MESSAGES = {
 
 def bilingual_required_constraint(model_name, stem):
     """A check that `<stem>_en` or `<stem>_ar` is filled in."""
-    return models.CheckConstraint(
+    return FieldCheckConstraint(
+        field=f"{stem}_en",
         condition=~models.Q(**{f"{stem}_en": "", f"{stem}_ar": ""}),
         name=f"{model_name}_has_a_{stem}",
         violation_error_message=BILINGUAL_REQUIRED_MESSAGES[stem],
@@ -109,7 +111,8 @@ class Source(VersionedModel):
         verbose_name_plural = _("sources")
         ordering = ["slug"]
         constraints = [
-            models.CheckConstraint(
+            FieldCheckConstraint(
+                field="title",
                 condition=~models.Q(title="", title_en=""),
                 name="source_has_a_title",
                 violation_error_message=_("Give the title as written or in English (fields title, title_en)."),
@@ -145,7 +148,8 @@ class Citation(models.Model):
         verbose_name_plural = _("citations")
         indexes = [models.Index(fields=["content_type", "object_id"])]
         constraints = [
-            models.CheckConstraint(
+            FieldCheckConstraint(
+                field="quote",
                 condition=~models.Q(quote=""),
                 name="citation_quote_not_empty",
                 violation_error_message=_("A citation needs the quoted passage (field quote)."),
@@ -182,7 +186,8 @@ class FocalArea(SearchableModel, VersionedModel):
         verbose_name_plural = _("focal areas")
         ordering = ["code"]
         constraints = [
-            models.CheckConstraint(
+            FieldCheckConstraint(
+                field="parent",
                 condition=~models.Q(parent=models.F("pk")),
                 name="focalarea_not_its_own_parent",
                 violation_error_message=_("A focal area cannot be its own broader area (field parent)."),
@@ -204,6 +209,13 @@ class FocalArea(SearchableModel, VersionedModel):
             raise ValidationError(
                 {"parent": _("This area has narrower areas of its own, so it must stay at the top level.")}
             )
+
+
+def tagged_with_focal_area(code, path=""):
+    """Records tagged with the area or one of its narrower areas, along `path` to the tagged
+    record: filtering on PCVE also finds what is tagged "youth engagement"."""
+    prefix = f"{path}__" if path else ""
+    return models.Q(**{f"{prefix}focal_areas__code": code}) | models.Q(**{f"{prefix}focal_areas__parent__code": code})
 
 
 class Organization(SearchableModel, VersionedModel):
@@ -254,12 +266,14 @@ class Organization(SearchableModel, VersionedModel):
         ordering = ["name_en", "name_ar"]
         constraints = [
             bilingual_required_constraint("organization", "name"),
-            models.CheckConstraint(
+            FieldCheckConstraint(
+                field="parent",
                 condition=~models.Q(parent=models.F("pk")),
                 name="organization_not_its_own_parent",
                 violation_error_message=_("An organisation cannot be part of itself (field parent)."),
             ),
-            models.CheckConstraint(
+            FieldCheckConstraint(
+                field="country",
                 condition=models.Q(country__in=["", *COUNTRY_CODES]),
                 name="organization_country_is_iso_3166",
                 violation_error_message=_("The country must be an ISO 3166 code (field country)."),
@@ -313,12 +327,14 @@ class OrganizationName(SearchableModel):
         verbose_name_plural = _("other names of organisations")
         ordering = ["organization", "name"]
         constraints = [
-            models.UniqueConstraint(
+            FieldUniqueConstraint(
+                field="name",
                 fields=["organization", "name"],
                 name="organizationname_unique_per_organization",
                 violation_error_message=_("This organisation already has that name (field name)."),
             ),
-            models.CheckConstraint(
+            FieldCheckConstraint(
+                field="name",
                 condition=~models.Q(name=""),
                 name="organizationname_not_blank",
                 violation_error_message=_("The name cannot be blank (field name)."),
@@ -377,12 +393,14 @@ class PersonName(SearchableModel):
         verbose_name_plural = _("other names of people")
         ordering = ["person", "name"]
         constraints = [
-            models.UniqueConstraint(
+            FieldUniqueConstraint(
+                field="name",
                 fields=["name"],
                 name="personname_one_person_per_alias",
                 violation_error_message=_("Another person already has this name as an alias (field name)."),
             ),
-            models.CheckConstraint(
+            FieldCheckConstraint(
+                field="name",
                 condition=~models.Q(name=""),
                 name="personname_not_blank",
                 violation_error_message=_("The name cannot be blank (field name)."),
@@ -432,7 +450,8 @@ class Position(models.Model):
         ordering = ["person", "organization"]
         constraints = [
             bilingual_required_constraint("position", "title"),
-            models.CheckConstraint(
+            FieldCheckConstraint(
+                field="starts_on",
                 condition=models.Q(starts_on__isnull=True)
                 | models.Q(ends_on__isnull=True)
                 | models.Q(ends_on__gte=models.F("starts_on")),

@@ -51,3 +51,33 @@ def viewer_client(client, viewer):
 def editor_client(client, editor):
     client.force_login(editor)
     return client
+
+
+@pytest.fixture
+def api_client():
+    from rest_framework.test import APIClient
+
+    return APIClient()
+
+
+def _api_client_for(user):
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+@pytest.fixture
+def viewer_api(viewer):
+    return _api_client_for(viewer)
+
+
+@pytest.fixture
+def editor_api(editor):
+    return _api_client_for(editor)
+
+
+@pytest.fixture
+def admin_api(admin_user):
+    return _api_client_for(admin_user)

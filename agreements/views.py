@@ -1,0 +1,113 @@
+from django.db.models import Prefetch
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import exceptions, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from crm.api import VersionedViewSetMixin
+from partners.models import Citation
+
+from .filters import AgreementFilter, FundingCommitmentFilter, PaymentFilter
+from .models import Agreement, AgreementParty, AgreementWitness, FundingCommitment, FundingCommitmentQuerySet, Payment
+from .serializers import (
+    AgreementDetailSerializer,
+    AgreementSerializer,
+    FundingCommitmentSerializer,
+    FundingSummarySerializer,
+    PaymentSerializer,
+)
+
+
+class AgreementViewSet(VersionedViewSetMixin, viewsets.ModelViewSet):
+    queryset = Agreement.objects.prefetch_related(
+        Prefetch(
+            "parties",
+            queryset=AgreementParty.objects.select_related("organization", "represented_by", "signatory"),
+        ),
+        Prefetch("witnesses", queryset=AgreementWitness.objects.select_related("person")),
+        "focal_areas",
+        "commitments",
+    )
+    filterset_class = AgreementFilter
+    search_paths = ("", "parties__organization", "parties__organization__aliases")
+    ordering_fields = ["signed_on", "expires_on", "title_en", "title_ar", "kind", "status", "id"]
+    ordering = ["-signed_on", "title_en", "id"]
+
+    def get_queryset(self):
+        if self.action == "retrieve":
+            return self.queryset.prefetch_related(Prefetch("citations", queryset=Citation.objects.select_related("source")))
+        return self.queryset
+
+    def get_serializer_class(self):
+        return AgreementDetailSerializer if self.action == "retrieve" else AgreementSerializer
+
+
+class FundingCommitmentViewSet(VersionedViewSetMixin, viewsets.ModelViewSet):
+    serializer_class = FundingCommitmentSerializer
+    filterset_class = FundingCommitmentFilter
+    search_paths = ("donor", "donor__aliases", "recipient", "recipient__aliases", "agreement")
+    ordering_fields = ["committed_on", "amount", "currency", "status", "id"]
+    ordering = ["-committed_on", "id"]
+
+    def get_queryset(self):
+        return (
+            FundingCommitment.objects.with_received()
+            .select_related("donor", "recipient")
+            .prefetch_related("payments", "focal_areas")
+        )
+
+    def perform_create(self, serializer):
+        serializer.save()
+        serializer.instance = self.get_queryset().get(pk=serializer.instance.pk)
+
+    def perform_update(self, serializer):
+        self.perform_create(serializer)
+
+    @extend_schema(
+        summary="Funding totals per group and currency",
+        description=(
+            "Pledged, received and outstanding per donor, recipient, year of the commitment or focal "
+            "area, one row per currency: amounts in different currencies are never added together. "
+            "Cancelled commitments are left out. The list's filters apply."
+        ),
+        parameters=[
+            OpenApiParameter(
+                "group_by", enum=list(FundingCommitmentQuerySet.SUMMARY_GROUPS), default="donor", required=False
+            )
+        ],
+        responses=FundingSummarySerializer(many=True),
+    )
+    @action(detail=False, pagination_class=None, serializer_class=FundingSummarySerializer)
+    def summary(self, request):
+        group_by = request.query_params.get("group_by", "donor")
+        groups = FundingCommitmentQuerySet.SUMMARY_GROUPS
+        if group_by not in groups:
+            raise exceptions.ValidationError(
+                {"group_by": [_("Group by one of: %(choices)s.") % {"choices": ", ".join(groups)}]}
+            )
+        queryset = self.filter_queryset(FundingCommitment.objects.all()).order_by()
+        columns = groups[group_by]
+        rows = [
+            {
+                "group": {"year": row["year"]} if group_by == "year" else {
+                    "id": row[columns[0]],
+                    **{column.split("__", 1)[1]: row[column] for column in columns[1:]},
+                },
+                "currency": row["currency"],
+                "commitments": row["commitments"],
+                "pledged": row["pledged"],
+                "received": row["received_total"],
+                "outstanding": row["pledged"] - row["received_total"],
+            }
+            for row in queryset.totals(group_by)
+        ]
+        return Response(self.get_serializer(rows, many=True).data)
+
+
+class PaymentViewSet(viewsets.ModelViewSet):
+    queryset = Payment.objects.select_related("commitment")
+    serializer_class = PaymentSerializer
+    filterset_class = PaymentFilter
+    ordering_fields = ["received_on", "amount", "id"]
+    ordering = ["-received_on", "id"]

@@ -1,0 +1,202 @@
+from datetime import date
+
+from django_countries.serializer_fields import CountryField
+from rest_framework import serializers
+
+from agreements.models import Agreement, AgreementParty, FundingCommitment
+from crm.api import ModelValidatedSerializer
+from meetings.models import Meeting
+
+from .models import Citation, FocalArea, Organization, OrganizationName, Person, PersonName, Position, Source
+
+
+class OrganizationSummarySerializer(serializers.HyperlinkedModelSerializer):
+    """How other records name an organisation: both names, the acronym and a link."""
+
+    class Meta:
+        model = Organization
+        fields = ["id", "api_url", "name_en", "name_ar", "acronym"]
+
+
+class PersonSummarySerializer(serializers.HyperlinkedModelSerializer):
+    class Meta:
+        model = Person
+        fields = ["id", "api_url", "name_en", "name_ar"]
+
+
+class FocalAreaSummarySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = FocalArea
+        fields = ["id", "code", "name_en", "name_ar"]
+
+
+class CitationSerializer(serializers.ModelSerializer):
+    """The passage of a source a record was taken from."""
+
+    source = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    class Meta:
+        model = Citation
+        fields = ["source", "quote", "note"]
+
+
+class AliasSerializer(serializers.ModelSerializer):
+    id = serializers.IntegerField(required=False)
+
+    class Meta:
+        fields = ["id", "name", "language", "kind"]
+        # Uniqueness is the model's to check, with its own message, when the list is written.
+        extra_kwargs = {"name": {"validators": []}}
+
+
+class OrganizationNameSerializer(AliasSerializer):
+    class Meta(AliasSerializer.Meta):
+        model = OrganizationName
+
+
+class PersonNameSerializer(AliasSerializer):
+    class Meta(AliasSerializer.Meta):
+        model = PersonName
+
+
+class OrganizationSerializer(ModelValidatedSerializer, serializers.HyperlinkedModelSerializer):
+    nested_children = {"aliases": "organization"}
+
+    parent_id = serializers.PrimaryKeyRelatedField(
+        source="parent", queryset=Organization.objects.all(), allow_null=True, required=False
+    )
+    parent = OrganizationSummarySerializer(read_only=True)
+    country = CountryField(allow_blank=True, required=False, country_dict=False)
+    aliases = OrganizationNameSerializer(many=True, required=False)
+    partners_url = serializers.HyperlinkedIdentityField(view_name="organization-partners")
+
+    class Meta:
+        model = Organization
+        fields = [
+            "id", "api_url", "name_en", "name_ar", "acronym", "kind", "parent_id", "parent", "country",
+            "headquarters_city_en", "headquarters_city_ar",
+            "founded_on", "founded_precision", "founded_is_inferred", "founded_note",
+            "website", "notes", "aliases", "partners_url", "version",
+        ]
+        read_only_fields = ["version"]
+
+
+class PositionSerializer(serializers.ModelSerializer):
+    id = serializers.IntegerField(required=False)
+    organization_id = serializers.PrimaryKeyRelatedField(source="organization", queryset=Organization.objects.all())
+    organization = OrganizationSummarySerializer(read_only=True)
+
+    class Meta:
+        model = Position
+        fields = [
+            "id", "organization_id", "organization", "title_en", "title_ar", "role", "is_acting",
+            "starts_on", "starts_precision", "ends_on", "ends_precision",
+        ]
+
+
+class PersonSerializer(ModelValidatedSerializer, serializers.HyperlinkedModelSerializer):
+    nested_children = {"aliases": "person", "positions": "person"}
+
+    aliases = PersonNameSerializer(many=True, required=False)
+    positions = PositionSerializer(many=True, required=False)
+
+    class Meta:
+        model = Person
+        fields = [
+            "id", "api_url", "name_en", "name_ar", "honorific_en", "honorific_ar", "notes",
+            "aliases", "positions", "version",
+        ]
+        read_only_fields = ["version"]
+
+
+class FocalAreaSerializer(ModelValidatedSerializer, serializers.HyperlinkedModelSerializer):
+    parent_id = serializers.PrimaryKeyRelatedField(
+        source="parent", queryset=FocalArea.objects.all(), allow_null=True, required=False
+    )
+
+    class Meta:
+        model = FocalArea
+        fields = ["id", "api_url", "code", "name_en", "name_ar", "parent_id", "version"]
+        read_only_fields = ["version"]
+
+
+class SourceSerializer(ModelValidatedSerializer, serializers.HyperlinkedModelSerializer):
+    class Meta:
+        model = Source
+        fields = [
+            "id", "api_url", "slug", "title", "title_en", "publisher", "url", "file_name", "language",
+            "published_on", "published_precision", "dateline", "text", "notes", "version",
+        ]
+        read_only_fields = ["version"]
+
+
+class AgreementLinkSerializer(serializers.HyperlinkedModelSerializer):
+    """An agreement as other records mention it."""
+
+    class Meta:
+        model = Agreement
+        fields = ["id", "api_url", "title_en", "title_ar", "kind", "status", "signed_on", "signed_precision"]
+
+
+class MeetingLinkSerializer(serializers.HyperlinkedModelSerializer):
+    class Meta:
+        model = Meeting
+        fields = ["id", "api_url", "title_en", "title_ar", "kind", "status", "starts_on", "starts_precision"]
+
+
+class PartnerOrganizationSerializer(OrganizationSummarySerializer):
+    country = CountryField(country_dict=False, read_only=True)
+
+    class Meta(OrganizationSummarySerializer.Meta):
+        fields = [*OrganizationSummarySerializer.Meta.fields, "kind", "country"]
+
+
+class PartnerSerializer(serializers.Serializer):
+    """One line of an organisation's partner list."""
+
+    organization = PartnerOrganizationSerializer(read_only=True)
+    latest_contact_on = serializers.SerializerMethodField()
+    latest_contact_precision = serializers.SerializerMethodField()
+    agreements = AgreementLinkSerializer(many=True, read_only=True)
+    meetings = MeetingLinkSerializer(many=True, read_only=True)
+
+    def get_latest_contact_on(self, partner) -> date | None:
+        return partner.latest_contact[0]
+
+    def get_latest_contact_precision(self, partner) -> str | None:
+        return partner.latest_contact[1]
+
+
+class OrganizationAgreementSerializer(serializers.ModelSerializer):
+    """An agreement the organisation is party to, and in what role."""
+
+    agreement = AgreementLinkSerializer(read_only=True)
+
+    class Meta:
+        model = AgreementParty
+        fields = ["agreement", "role", "iati_role_code"]
+
+
+class OrganizationCommitmentSerializer(serializers.HyperlinkedModelSerializer):
+    donor = OrganizationSummarySerializer(read_only=True)
+    recipient = OrganizationSummarySerializer(read_only=True)
+
+    class Meta:
+        model = FundingCommitment
+        fields = ["id", "api_url", "donor", "recipient", "amount", "currency", "status", "committed_on", "committed_precision"]
+
+
+class OrganizationDetailSerializer(OrganizationSerializer):
+    """One organisation with its units, agreements, commitments (given and received) and sources."""
+
+    units = OrganizationSummarySerializer(source="children", many=True, read_only=True)
+    agreements = OrganizationAgreementSerializer(source="agreement_parties", many=True, read_only=True)
+    commitments_given = OrganizationCommitmentSerializer(many=True, read_only=True)
+    commitments_received = OrganizationCommitmentSerializer(many=True, read_only=True)
+    citations = CitationSerializer(many=True, read_only=True)
+
+    class Meta(OrganizationSerializer.Meta):
+        fields = [
+            *OrganizationSerializer.Meta.fields,
+            "units", "agreements", "commitments_given", "commitments_received", "citations",
+        ]
