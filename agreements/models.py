@@ -78,7 +78,7 @@ class Agreement(SearchableModel, VersionedModel):
         constraints = [
             bilingual_required_constraint("agreement", "title"),
             FieldCheckConstraint(
-                field="effective_on",
+                field="expires_on",
                 condition=models.Q(effective_on__isnull=True)
                 | models.Q(expires_on__isnull=True)
                 | models.Q(expires_on__gte=models.F("effective_on")),
@@ -88,7 +88,7 @@ class Agreement(SearchableModel, VersionedModel):
                 ),
             ),
             FieldCheckConstraint(
-                field="signed_on",
+                field="expires_on",
                 condition=models.Q(signed_on__isnull=True)
                 | models.Q(expires_on__isnull=True)
                 | models.Q(expires_on__gte=models.F("signed_on")),
@@ -96,7 +96,7 @@ class Agreement(SearchableModel, VersionedModel):
                 violation_error_message=_("An agreement cannot expire before it is signed (fields signed_on, expires_on)."),
             ),
             FieldCheckConstraint(
-                field="status",
+                field="signed_on",
                 condition=models.Q(signed_on__isnull=True) | ~models.Q(status__in=["draft", "under_negotiation"]),
                 name="agreement_unsigned_has_no_signing_date",
                 violation_error_message=_(
@@ -347,7 +347,7 @@ class FundingCommitment(VersionedModel):
                 violation_error_message=_("The currency must be an ISO 4217 code such as USD (field currency)."),
             ),
             FieldCheckConstraint(
-                field="donor",
+                field="recipient",
                 condition=~models.Q(donor=models.F("recipient")),
                 name="fundingcommitment_donor_is_not_recipient",
                 violation_error_message=_("The donor and the recipient must differ (fields donor, recipient)."),
@@ -367,7 +367,7 @@ class FundingCommitment(VersionedModel):
                 ),
             ),
             FieldCheckConstraint(
-                field="period_starts_on",
+                field="period_ends_on",
                 condition=models.Q(period_starts_on__isnull=True)
                 | models.Q(period_ends_on__isnull=True)
                 | models.Q(period_ends_on__gte=models.F("period_starts_on")),

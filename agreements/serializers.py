@@ -38,6 +38,7 @@ class AgreementPartySerializer(serializers.ModelSerializer):
             "represented_by_id", "represented_by", "signatory_id", "signatory",
             "signatory_title_en", "signatory_title_ar",
         ]
+        validators = []  # uniqueness is checked by the model when the list is written
 
 
 class AgreementWitnessSerializer(serializers.ModelSerializer):
@@ -48,6 +49,7 @@ class AgreementWitnessSerializer(serializers.ModelSerializer):
     class Meta:
         model = AgreementWitness
         fields = ["id", "person_id", "person", "title_en", "title_ar"]
+        validators = []  # uniqueness is checked by the model when the list is written
 
 
 class CommitmentSummarySerializer(serializers.HyperlinkedModelSerializer):

@@ -52,8 +52,15 @@ class ModelValidatedSerializer(serializers.ModelSerializer):
         try:
             instance.full_clean()
         except DjangoValidationError as error:
-            raise serializers.ValidationError(django_error_detail(error)) from error
+            raise serializers.ValidationError(self._as_input_names(django_error_detail(error))) from error
         return attrs
+
+    def _as_input_names(self, detail):
+        """Key errors by the names the client sent (`donor_id`), not the model's (`donor`)."""
+        input_names = {
+            field.source: name for name, field in self.fields.items() if not field.read_only and field.source != name
+        }
+        return {input_names.get(key, key): messages for key, messages in detail.items()}
 
     def create(self, validated_data):
         children = self._pop_children(validated_data)

@@ -106,7 +106,7 @@ class Meeting(SearchableModel, VersionedModel):
         constraints = [
             bilingual_required_constraint("meeting", "title"),
             FieldCheckConstraint(
-                field="starts_on",
+                field="ends_on",
                 condition=models.Q(starts_on__isnull=True)
                 | models.Q(ends_on__isnull=True)
                 | models.Q(ends_on__gte=models.F("starts_on")),

@@ -24,6 +24,7 @@ class MeetingOrganizerSerializer(serializers.ModelSerializer):
     class Meta:
         model = MeetingOrganizer
         fields = ["id", "organization_id", "organization", "role"]
+        validators = []  # uniqueness is checked by the model when the list is written
 
 
 class MeetingSessionSerializer(serializers.ModelSerializer):
@@ -32,6 +33,7 @@ class MeetingSessionSerializer(serializers.ModelSerializer):
     class Meta:
         model = MeetingSession
         fields = ["id", "order", "title_en", "title_ar"]
+        validators = []  # uniqueness is checked by the model when the list is written
 
 
 class ParticipantSerializer(serializers.ModelSerializer):
@@ -55,6 +57,7 @@ class ParticipantSerializer(serializers.ModelSerializer):
             "id", "person_id", "person", "organization_id", "organization", "role",
             "title_en", "title_ar", "session_id", "note",
         ]
+        validators = []  # uniqueness is checked by the model when the list is written
 
 
 class MeetingSerializer(ModelValidatedSerializer, serializers.HyperlinkedModelSerializer):

@@ -451,7 +451,7 @@ class Position(models.Model):
         constraints = [
             bilingual_required_constraint("position", "title"),
             FieldCheckConstraint(
-                field="starts_on",
+                field="ends_on",
                 condition=models.Q(starts_on__isnull=True)
                 | models.Q(ends_on__isnull=True)
                 | models.Q(ends_on__gte=models.F("starts_on")),

@@ -92,6 +92,7 @@ class PositionSerializer(serializers.ModelSerializer):
             "id", "organization_id", "organization", "title_en", "title_ar", "role", "is_acting",
             "starts_on", "starts_precision", "ends_on", "ends_precision",
         ]
+        validators = []  # uniqueness is checked by the model when the list is written
 
 
 class PersonSerializer(ModelValidatedSerializer, serializers.HyperlinkedModelSerializer):

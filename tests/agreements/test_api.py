@@ -1,0 +1,181 @@
+import pytest
+
+from agreements.models import Agreement, AgreementParty, FundingCommitment, Payment
+from partners.models import Organization
+from tests.factories import AgreementFactory, FundingCommitmentFactory, OrganizationFactory, PaymentFactory, PersonFactory
+
+pytestmark = pytest.mark.django_db
+
+UNCCT, ETIDAL, QATAR, UNOCT = 3, 5, 7, 2
+
+
+def test_log_an_mou_with_two_parties_signatories_and_focal_areas(seeded, editor_api):
+    signatory = PersonFactory()
+    response = editor_api.post(
+        "/api/agreements/",
+        {
+            "kind": "mou",
+            "status": "signed",
+            "title_en": "Second UNCCT–Etidal MoU",
+            "signed_on": "2026-03-01",
+            "signed_precision": "month",
+            "parties": [
+                {"organization_id": UNCCT, "role": "party", "signatory_id": signatory.pk, "signatory_title_en": "Director"},
+                {"organization_id": ETIDAL, "role": "party"},
+            ],
+            "focal_area_ids": [1],
+        },
+    )
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert [party["organization"]["acronym"] for party in body["parties"]] == ["UNCCT", "Etidal"]
+    assert body["parties"][0]["signatory"]["id"] == signatory.pk
+    assert [area["id"] for area in body["focal_areas"]] == [1]
+    assert AgreementParty.objects.filter(agreement_id=body["id"]).count() == 2
+
+
+def test_the_same_party_twice_is_refused_and_nothing_is_written(seeded, editor_api):
+    before = (Agreement.objects.count(), AgreementParty.objects.count())
+    response = editor_api.post(
+        "/api/agreements/",
+        {
+            "kind": "mou",
+            "title_en": "Twice",
+            "parties": [{"organization_id": UNCCT}, {"organization_id": UNCCT}],
+        },
+    )
+    assert response.status_code == 400
+    assert response.json()["parties"][0] == {}
+    assert "organization" in response.json()["parties"][1]
+    assert (Agreement.objects.count(), AgreementParty.objects.count()) == before
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"effective_on": "2025-01-10", "expires_on": "2024-01-01"}, "expires_on"),
+        ({"status": "draft", "signed_on": "2024-01-01"}, "signed_on"),
+        ({"kind": "treaty"}, "kind"),
+        ({"title_en": ""}, "title_en"),
+        ({"parties": [{"organization_id": 999999}]}, "parties"),
+        ({"focal_area_ids": ["pcve"]}, "focal_area_ids"),
+    ],
+)
+def test_bad_agreement_input_gets_400_naming_the_field(seeded, editor_api, changes, field):
+    payload = {"kind": "mou", "title_en": "Valid", **changes}
+    response = editor_api.post("/api/agreements/", payload)
+    assert response.status_code == 400
+    assert field in response.json(), response.json()
+
+
+def test_agreement_list_shows_parties_by_name_and_filters_by_party_and_focal_area(seeded, viewer_api):
+    rows = viewer_api.get("/api/agreements/", {"party": ETIDAL}).json()["results"]
+    assert len(rows) == 1
+    names = {(party["organization"]["name_en"], party["organization"]["name_ar"]) for party in rows[0]["parties"]}
+    etidal = Organization.objects.get(pk=ETIDAL)
+    assert (etidal.name_en, etidal.name_ar) in names
+    assert viewer_api.get("/api/agreements/", {"focal_area": "pcve"}).json()["count"] >= 1
+    assert viewer_api.get("/api/agreements/", {"focal_area": "no-such-area"}).json()["count"] == 0
+
+
+def test_agreement_search_finds_it_by_a_party_name_in_arabic(seeded, viewer_api):
+    rows = viewer_api.get("/api/agreements/", {"search": "التحالف الاسلامي"}).json()["results"]
+    assert [row["kind"] for row in rows] == ["mou"]
+
+
+def test_the_qatar_pledge_shows_usd_75_million_in_the_summary(seeded, viewer_api):
+    rows = viewer_api.get("/api/funding-commitments/summary/", {"group_by": "donor"}).json()
+    qatar = [row for row in rows if row["group"]["id"] == QATAR]
+    assert qatar == [
+        {
+            "group": {"id": QATAR, "name_en": "State of Qatar", "name_ar": "دولة قطر", "acronym": ""},
+            "currency": "USD",
+            "commitments": 1,
+            "pledged": "75000000.000",
+            "received": "0.000",
+            "outstanding": "75000000.000",
+        }
+    ]
+
+
+def test_summary_never_adds_currencies_and_leaves_cancelled_pledges_out(viewer_api):
+    donor, recipient = OrganizationFactory(), OrganizationFactory()
+    usd = FundingCommitmentFactory(donor=donor, recipient=recipient, amount="100", currency="USD")
+    FundingCommitmentFactory(donor=donor, recipient=recipient, amount="50", currency="EUR")
+    FundingCommitmentFactory(donor=donor, recipient=recipient, amount="999", currency="USD", status="cancelled")
+    Payment.objects.create(commitment=usd, received_on="2025-05-01", amount="40")
+
+    rows = viewer_api.get("/api/funding-commitments/summary/", {"donor": donor.pk}).json()
+    totals = {row["currency"]: (row["pledged"], row["received"], row["outstanding"]) for row in rows}
+    assert totals == {"EUR": ("50.000", "0.000", "50.000"), "USD": ("100.000", "40.000", "60.000")}
+
+
+@pytest.mark.parametrize("group_by", ["donor", "recipient", "year", "focal_area"])
+def test_summary_groups_by_each_dimension(seeded, viewer_api, group_by):
+    response = viewer_api.get("/api/funding-commitments/summary/", {"group_by": group_by})
+    assert response.status_code == 200
+    assert {row["currency"] for row in response.json()} == {"USD"}
+
+
+def test_summary_by_an_unknown_dimension_gets_400(seeded, viewer_api):
+    response = viewer_api.get("/api/funding-commitments/summary/", {"group_by": "planet"})
+    assert response.status_code == 400
+    assert "group_by" in response.json()
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"amount": "-5"}, "amount"),
+        ({"amount": "ten"}, "amount"),
+        ({"currency": "XYZ"}, "currency"),
+        ({"recipient_id": "DONOR"}, "recipient_id"),
+        ({"donor_id": 999999}, "donor_id"),
+        ({"period_months": 60, "period_ends_on": "2030-01-01"}, "period_months"),
+    ],
+)
+def test_bad_commitment_input_gets_400_naming_the_field_and_writes_nothing(editor_api, changes, field):
+    donor, recipient = OrganizationFactory(), OrganizationFactory()
+    payload = {"donor_id": donor.pk, "recipient_id": recipient.pk, "amount": "1000", "currency": "USD", **changes}
+    if payload["recipient_id"] == "DONOR":
+        payload["recipient_id"] = donor.pk
+    response = editor_api.post("/api/funding-commitments/", payload)
+    assert response.status_code == 400
+    assert field in response.json(), response.json()
+    assert not FundingCommitment.objects.exists()
+
+
+def test_a_payment_moves_received_and_outstanding(editor_api):
+    commitment = FundingCommitmentFactory(amount="75000000", currency="USD")
+    response = editor_api.post(
+        "/api/payments/", {"commitment_id": commitment.pk, "received_on": "2019-06-30", "amount": "15000000"}
+    )
+    assert response.status_code == 201, response.json()
+    body = editor_api.get(f"/api/funding-commitments/{commitment.pk}/").json()
+    assert (body["received"], body["outstanding"]) == ("15000000.000", "60000000.000")
+    assert body["iati_transaction_type"] == "11"  # IATI incoming commitment
+
+
+def test_a_cancelled_commitment_receives_no_payment(editor_api):
+    commitment = FundingCommitmentFactory(status="cancelled")
+    response = editor_api.post("/api/payments/", {"commitment_id": commitment.pk, "received_on": "2020-01-01", "amount": "1"})
+    assert response.status_code == 400
+    assert "commitment_id" in response.json()
+
+
+def test_a_commitment_with_payments_cannot_be_deleted(admin_api):
+    payment = PaymentFactory()
+    response = admin_api.delete(f"/api/funding-commitments/{payment.commitment_id}/")
+    assert response.status_code == 409
+    payment.refresh_from_db()
+    assert response.json()["blockers"] == [{"type": "payment", "id": payment.pk, "name": str(payment)}]
+
+
+def test_an_agreement_update_with_a_stale_etag_is_refused(editor_api):
+    agreement = AgreementFactory()
+    url = f"/api/agreements/{agreement.pk}/"
+    etag = editor_api.get(url)["ETag"]
+    assert editor_api.patch(url, {"notes": "first"}, HTTP_IF_MATCH=etag).status_code == 200
+    assert editor_api.patch(url, {"notes": "second"}, HTTP_IF_MATCH=etag).status_code == 412
+    agreement.refresh_from_db()
+    assert agreement.notes == "first"
