@@ -20,7 +20,11 @@ locale/ar/LC_MESSAGES/django.mo: locale/ar/LC_MESSAGES/django.po | $(VENV)/.inst
 	command -v msgfmt >/dev/null || (apt-get update -qq && apt-get install -y -qq gettext)
 	DJANGO_DEBUG=1 $(MANAGE) compilemessages --ignore=.venv -v0
 
-install: $(VENV)/.installed locale/ar/LC_MESSAGES/django.mo
+install: $(VENV)/.installed locale/ar/LC_MESSAGES/django.mo /usr/bin/chromium
+
+# The browser tests drive Debian's Chromium (Playwright never downloads one); installed if missing.
+/usr/bin/chromium:
+	apt-get update -qq && apt-get install -y -qq chromium
 
 # Migrate, load the seed data (idempotent), make sure a superuser exists, and serve.
 run: export DJANGO_DEBUG ?= 1

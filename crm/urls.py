@@ -10,6 +10,7 @@ from meetings.views import MeetingViewSet
 from partners.views import FocalAreaViewSet, OrganizationViewSet, PersonViewSet, SourceViewSet
 
 from .auth import TokenLoginView, TokenRevokeAllView, TokenRevokeView
+from .dashboard import dashboard
 
 router = DefaultRouter()
 router.register("organizations", OrganizationViewSet, basename="organization")
@@ -23,6 +24,7 @@ router.register("sources", SourceViewSet)
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/dashboard/", admin.site.admin_view(dashboard), name="admin-dashboard"),
     path("admin/", admin.site.urls),
     path("api/auth/token/", TokenLoginView.as_view(), name="api-token"),
     path("api/auth/token/revoke/", TokenRevokeView.as_view(), name="api-token-revoke"),
