@@ -20,7 +20,7 @@ locale/ar/LC_MESSAGES/django.mo: locale/ar/LC_MESSAGES/django.po | $(VENV)/.inst
 	command -v msgfmt >/dev/null || (apt-get update -qq && apt-get install -y -qq gettext)
 	DJANGO_DEBUG=1 $(MANAGE) compilemessages --ignore=.venv -v0
 
-install: $(VENV)/.installed locale/ar/LC_MESSAGES/django.mo /usr/bin/chromium
+install: $(VENV)/.installed locale/ar/LC_MESSAGES/django.mo
 
 # The browser tests drive Debian's Chromium (Playwright never downloads one); installed if missing.
 /usr/bin/chromium:
@@ -41,7 +41,7 @@ seed: install
 	$(MANAGE) load_seeds
 
 # The whole suite; on PostgreSQL when DATABASE_URL points there.
-test: install
+test: install /usr/bin/chromium
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 check: export DJANGO_DEBUG ?= 1

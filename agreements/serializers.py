@@ -27,9 +27,9 @@ class AgreementPartySerializer(serializers.ModelSerializer):
     organization_id = organization_id_field("organization")
     organization = OrganizationSummarySerializer(read_only=True)
     represented_by_id = organization_id_field("represented_by", allow_null=True, required=False)
-    represented_by = OrganizationSummarySerializer(read_only=True)
+    represented_by = OrganizationSummarySerializer(read_only=True, allow_null=True)
     signatory_id = person_id_field("signatory", allow_null=True, required=False)
-    signatory = PersonSummarySerializer(read_only=True)
+    signatory = PersonSummarySerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = AgreementParty

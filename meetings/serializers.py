@@ -41,11 +41,11 @@ class ParticipantSerializer(serializers.ModelSerializer):
     person_id = serializers.PrimaryKeyRelatedField(
         source="person", queryset=Person.objects.all(), allow_null=True, required=False
     )
-    person = PersonSummarySerializer(read_only=True)
+    person = PersonSummarySerializer(read_only=True, allow_null=True)
     organization_id = serializers.PrimaryKeyRelatedField(
         source="organization", queryset=Organization.objects.all(), allow_null=True, required=False
     )
-    organization = OrganizationSummarySerializer(read_only=True)
+    organization = OrganizationSummarySerializer(read_only=True, allow_null=True)
     session_id = serializers.PrimaryKeyRelatedField(
         source="session", queryset=MeetingSession.objects.all(), allow_null=True, required=False,
         help_text="A session of this meeting.",
@@ -68,7 +68,7 @@ class MeetingSerializer(ModelValidatedSerializer, serializers.HyperlinkedModelSe
     follows_id = serializers.PrimaryKeyRelatedField(
         source="follows", queryset=Meeting.objects.all(), allow_null=True, required=False
     )
-    follows = MeetingLinkSerializer(read_only=True)
+    follows = MeetingLinkSerializer(read_only=True, allow_null=True)
     organizers = MeetingOrganizerSerializer(many=True, required=False)
     sessions = MeetingSessionSerializer(many=True, required=False)
     participants = ParticipantSerializer(many=True, required=False)

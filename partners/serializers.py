@@ -65,7 +65,7 @@ class OrganizationSerializer(ModelValidatedSerializer, serializers.HyperlinkedMo
     parent_id = serializers.PrimaryKeyRelatedField(
         source="parent", queryset=Organization.objects.all(), allow_null=True, required=False
     )
-    parent = OrganizationSummarySerializer(read_only=True)
+    parent = OrganizationSummarySerializer(read_only=True, allow_null=True)
     country = CountryField(allow_blank=True, required=False, country_dict=False)
     aliases = OrganizationNameSerializer(many=True, required=False)
     partners_url = serializers.HyperlinkedIdentityField(view_name="organization-partners")

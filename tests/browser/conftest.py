@@ -1,6 +1,6 @@
 """Headless Chromium, driven by Playwright, against the live test server.
 
-Chromium comes from Debian (`make install` installs it); Playwright never downloads a browser.
+Chromium comes from Debian (`make test` installs it); Playwright never downloads a browser.
 """
 from pathlib import Path
 
@@ -25,7 +25,7 @@ PASSWORD = "browser-test-password"
 @pytest.fixture(scope="module")
 def browser():
     if not CHROMIUM.exists():
-        pytest.fail(f"Chromium is missing ({CHROMIUM}): run `make install`, which installs it with apt.")
+        pytest.fail(f"Chromium is missing ({CHROMIUM}): run `make test`, which installs it with apt.")
     from playwright.sync_api import sync_playwright
 
     # Playwright's sync API keeps an event loop running in this thread, and Django refuses ORM
