@@ -6,7 +6,10 @@ variants of Arabic and Latin script (see DOMAIN.md, "Arabic names and search").
 import re
 import unicodedata
 
+from django.contrib.postgres.search import TrigramWordSimilarity
+from django.db import connection
 from django.db.models import Q
+from django.db.models.lookups import GreaterThanOrEqual
 
 ARABIC_LETTER_FOLDS = str.maketrans(
     {
@@ -29,6 +32,11 @@ DROPPED_CATEGORIES = {"Mn", "Me", "Cf"}
 ABD_PREFIX = re.compile(r"(?<!\S)عبد\s+(?=ال)")
 WHITESPACE = re.compile(r"\s+")
 KEY_SEPARATOR = " | "
+# pg_trgm's word_similarity at which a one-letter misspelling still matches (DOMAIN.md); the
+# PostgreSQL connection sets the same threshold for the indexed `%>` operator.
+WORD_SIMILARITY_THRESHOLD = 0.5
+# A word this short has no trigram of its own: it is matched as written, never fuzzily.
+FUZZY_MINIMUM_LENGTH = 3
 
 
 def normalize_name(text):
@@ -62,9 +70,51 @@ def build_search_key(*names):
     return KEY_SEPARATOR.join(keys)
 
 
+def trigrams(text):
+    """pg_trgm's trigrams of a text in order: each word padded with two spaces before and one after."""
+    grams = []
+    for word in re.findall(r"\w+", text.casefold()):
+        padded = f"  {word} "
+        grams += [padded[index : index + 3] for index in range(len(padded) - 2)]
+    return grams
+
+
+def word_similarity(term, text):
+    """pg_trgm's word_similarity(term, text): the best Jaccard similarity between the term's
+    trigrams and those of any continuous stretch of the text's trigrams. SQLite uses it so that
+    both databases find the same rows."""
+    if term is None or text is None:
+        return 0.0
+    wanted = set(trigrams(term))
+    ordered = trigrams(text)
+    if not wanted or not ordered:
+        return 0.0
+    best = 0.0
+    for start in range(len(ordered)):
+        if ordered[start] not in wanted:
+            continue
+        stretch = set()
+        for gram in ordered[start:]:
+            stretch.add(gram)
+            best = max(best, len(wanted & stretch) / len(wanted | stretch))
+    return best
+
+
+def _word_matches(word, prefix):
+    field = f"{prefix}search_key"
+    exact = Q(**{f"{field}__contains": word})
+    if len(word) < FUZZY_MINIMUM_LENGTH:
+        return exact
+    if connection.vendor == "postgresql":
+        # `%>` is served by the trigram index; the threshold is set on the connection.
+        return exact | Q(**{f"{field}__trigram_word_similar": word})
+    return exact | Q(GreaterThanOrEqual(TrigramWordSimilarity(word, field), WORD_SIMILARITY_THRESHOLD))
+
+
 def search_queryset(queryset, term, paths=("",)):
     """Rows whose search key, or that of a row along one of `paths`, holds every word of the term
-    after normalisation: with paths ("", "aliases") «فورنكوف» finds Voronkov through his alias.
+    after normalisation, or a word within one letter or so of it (pg_trgm word similarity 0.5):
+    with paths ("", "aliases") «فورنكوف» finds Voronkov through his alias and by similarity.
     The empty path is the row itself.
 
     The match runs as one subquery on primary keys, so joins through aliases never duplicate rows.
@@ -75,5 +125,5 @@ def search_queryset(queryset, term, paths=("",)):
     prefixes = [f"{path}__" if path else "" for path in paths]
     condition = Q()
     for word in words:
-        condition &= Q(*(Q(**{f"{prefix}search_key__contains": word}) for prefix in prefixes), _connector=Q.OR)
+        condition &= Q(*(_word_matches(word, prefix) for prefix in prefixes), _connector=Q.OR)
     return queryset.filter(pk__in=queryset.model._default_manager.filter(condition).values("pk"))

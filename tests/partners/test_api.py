@@ -340,3 +340,18 @@ def test_list_query_count_does_not_grow_with_page_size(seeded, viewer_api, url):
         assert response.status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1], counts
+
+
+def test_search_forgives_a_one_letter_misspelling_without_an_alias_on_both_databases(viewer_api):
+    voronkov = PersonFactory(name_en="Vladimir Voronkov", name_ar="فلاديمير فورونكوف")
+    PersonFactory(name_en="Someone Else", name_ar="شخص آخر")
+    for term in ("فورنكوف", "voronkof", "Voronkov"):
+        results = viewer_api.get("/api/people/", {"search": term}).json()["results"]
+        assert [person["id"] for person in results] == [voronkov.pk], term
+
+
+def test_a_two_letter_term_matches_only_as_written(viewer_api):
+    PersonFactory(name_en="Al Amin", name_ar="")
+    PersonFactory(name_en="Ali Khan", name_ar="")
+    results = viewer_api.get("/api/people/", {"search": "am"}).json()["results"]
+    assert [person["name_en"] for person in results] == ["Al Amin"]
