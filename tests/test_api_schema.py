@@ -2,7 +2,9 @@
 none gets a server error and that every answer matches what the schema promises."""
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from knox.models import AuthToken
 from schemathesis import checks as schemathesis_checks
@@ -19,13 +21,24 @@ def api_token(admin_user):
 
 
 @pytest.fixture
-def api_schema(api_token):
+def wsgi_application():
+    """The WSGI application on the test's database connection: as Django's test client does, keep
+    the request signals from closing the connection, which would end the test's transaction."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield get_wsgi_application()
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def api_schema(api_token, wsgi_application):
     # A little of everything, so that generated ids sometimes hit a real row.
     AgreementPartyFactory.create_batch(2)
     PaymentFactory(commitment=FundingCommitmentFactory())
     MeetingFactory()
     return schemathesis.openapi.from_wsgi(
-        "/api/schema/?format=json", get_wsgi_application(), headers={"Authorization": f"Token {api_token}"}
+        "/api/schema/?format=json", wsgi_application, headers={"Authorization": f"Token {api_token}"}
     )
 
 
