@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from partners.admin import CitationInline, NormalizedSearchAdmin
+from partners.admin import CitationInline, NormalizedSearchAdmin, SpreadsheetExportMixin
 
 from .models import (
     Agreement,
@@ -12,6 +12,7 @@ from .models import (
     FundingCommitmentFocalArea,
     Payment,
 )
+from .resources import AgreementResource, FundingCommitmentResource
 
 
 class AgreementPartyInline(admin.StackedInline):
@@ -52,7 +53,8 @@ class FundingCommitmentInline(admin.StackedInline):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(NormalizedSearchAdmin):
+class AgreementAdmin(SpreadsheetExportMixin, NormalizedSearchAdmin):
+    resource_classes = [AgreementResource]
     list_display = ["__str__", "kind", "status", "signed", "party_names"]
     list_filter = ["kind", "status", "signed_is_inferred", ("focal_areas", admin.RelatedOnlyFieldListFilter)]
     date_hierarchy = "signed_on"
@@ -102,7 +104,8 @@ class FundingCommitmentFocalAreaInline(admin.TabularInline):
 
 
 @admin.register(FundingCommitment)
-class FundingCommitmentAdmin(NormalizedSearchAdmin):
+class FundingCommitmentAdmin(SpreadsheetExportMixin, NormalizedSearchAdmin):
+    resource_classes = [FundingCommitmentResource]
     list_display = ["__str__", "status", "amount", "currency", "received", "outstanding", "share_received"]
     list_filter = ["status", "currency", ("donor", admin.RelatedOnlyFieldListFilter), "is_reported"]
     list_select_related = ["donor", "recipient"]

@@ -1,9 +1,10 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from partners.admin import CitationInline, NormalizedSearchAdmin
+from partners.admin import CitationInline, NormalizedSearchAdmin, SpreadsheetExportMixin
 
 from .models import Meeting, MeetingAgreement, MeetingFocalArea, MeetingOrganizer, MeetingSession, Participant
+from .resources import MeetingResource
 
 
 class MeetingOrganizerInline(admin.TabularInline):
@@ -47,7 +48,8 @@ class MeetingFocalAreaInline(admin.TabularInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(NormalizedSearchAdmin):
+class MeetingAdmin(SpreadsheetExportMixin, NormalizedSearchAdmin):
+    resource_classes = [MeetingResource]
     list_display = ["__str__", "kind", "status", "starts", "city_en", "is_virtual", "follows"]
     list_filter = ["kind", "status", "is_virtual", "country", ("focal_areas", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["follows"]

@@ -8,9 +8,12 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from import_export.admin import ExportMixin, ImportExportMixin
+from import_export.formats.base_formats import CSV, XLSX
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Citation, FocalArea, Organization, OrganizationName, Person, PersonName, Position, Source
+from .resources import FocalAreaResource, OrganizationResource, PersonResource, SourceResource
 from .search import search_queryset
 from .versioning import RecordChangedError
 
@@ -83,6 +86,60 @@ class NormalizedSearchAdmin(VersionedAdmin):
         return search_queryset(queryset, search_term, self.search_paths), False
 
 
+SPREADSHEET_FORMATS = [CSV, XLSX]
+
+
+class SpreadsheetExportMixin(ExportMixin):
+    """An Export button on the list: the rows as filtered and searched, as CSV or Excel.
+
+    Anyone who may view the list may export it (IMPORT_EXPORT_EXPORT_PERMISSION_CODE).
+    """
+
+    formats = SPREADSHEET_FORMATS
+
+
+class SpreadsheetImportExportMixin(ImportExportMixin):
+    """Export, plus an Import button: upload a sheet, see every row (or its errors), confirm."""
+
+    formats = SPREADSHEET_FORMATS
+    import_template_name = "admin/import_export/import_with_help.html"
+    import_help = [
+        _(
+            "A row with an id updates that record; a row without one adds a new record. Nothing is "
+            "saved until you confirm the preview, and a file with any invalid row saves nothing."
+        )
+    ]
+    import_failed_message = _(
+        "Nothing was imported: rows that passed the preview failed on confirming, probably because "
+        "records changed in the meantime. %(failures)s"
+    )
+    failed_row_message = _("Row %(number)s: %(errors)s")
+
+    def has_import_permission(self, request):
+        # The setting asks for "add"; an import also changes the records it finds by id.
+        return super().has_import_permission(request) and self.has_change_permission(request)
+
+    def get_import_context_data(self, **kwargs):
+        return {**super().get_import_context_data(**kwargs), "import_help": self.import_help}
+
+    def process_result(self, result, request):
+        if not (result.has_errors() or result.has_validation_errors()):
+            return super().process_result(result, request)
+        # The resource rolled the whole sheet back; say so instead of "Import finished".
+        failures = " ".join(self.import_failures(result))
+        self.message_user(request, self.import_failed_message % {"failures": failures}, messages.ERROR)
+        return HttpResponseRedirect(reverse("admin:%s_%s_import" % self.get_model_info()))
+
+    def import_failures(self, result):
+        for row in result.invalid_rows:
+            yield self.failed_row_message % {"number": row.number, "errors": " ".join(row.error.messages)}
+        for row in result.error_rows:
+            errors = " ".join(str(error.error) for error in row.errors)
+            yield self.failed_row_message % {"number": row.number, "errors": errors}
+        for error in result.base_errors:
+            yield str(error.error)
+
+
 def admin_link(instance, text=None):
     url = reverse(f"admin:{instance._meta.app_label}_{instance._meta.model_name}_change", args=[instance.pk])
     return format_html('<a href="{}">{}</a>', url, text or instance)
@@ -124,7 +181,15 @@ class PositionInline(admin.TabularInline):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(NormalizedSearchAdmin):
+class OrganizationAdmin(SpreadsheetImportExportMixin, NormalizedSearchAdmin):
+    resource_classes = [OrganizationResource]
+    import_help = [
+        *SpreadsheetImportExportMixin.import_help,
+        _(
+            "The parent column holds the id of the organisation this one is part of. kind, country "
+            "(an ISO 3166 code such as JO) and founded_precision take the codes an export shows."
+        ),
+    ]
     list_display = ["name_en", "name_ar", "acronym", "kind", "parent", "country"]
     list_filter = ["kind", "country", ("parent", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["parent"]
@@ -175,7 +240,8 @@ class OrganizationAdmin(NormalizedSearchAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(NormalizedSearchAdmin):
+class PersonAdmin(SpreadsheetImportExportMixin, NormalizedSearchAdmin):
+    resource_classes = [PersonResource]
     list_display = ["name_en", "name_ar", "honorific_en", "current_titles"]
     search_paths = ("", "aliases")
     ordering = ["name_en"]
@@ -206,7 +272,8 @@ class PersonAdmin(NormalizedSearchAdmin):
 
 
 @admin.register(FocalArea)
-class FocalAreaAdmin(NormalizedSearchAdmin):
+class FocalAreaAdmin(SpreadsheetExportMixin, NormalizedSearchAdmin):
+    resource_classes = [FocalAreaResource]
     list_display = ["name_en", "name_ar", "code", "parent"]
     list_filter = [("parent", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["parent"]
@@ -215,7 +282,8 @@ class FocalAreaAdmin(NormalizedSearchAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(VersionedAdmin):
+class SourceAdmin(SpreadsheetExportMixin, VersionedAdmin):
+    resource_classes = [SourceResource]
     formfield_overrides = NormalizedSearchAdmin.formfield_overrides
     list_display = ["__str__", "publisher", "published_display", "file_name"]
     search_fields = ["title", "title_en", "publisher", "file_name", "slug"]

@@ -6,10 +6,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from partners.models import Organization, Person
+from tests.admin_forms import submitted_form_data
 from tests.factories import AgreementPartyFactory, OrganizationFactory
 
 pytestmark = pytest.mark.django_db
 
+# Every app's admin is built on the bases in partners/admin.py, so the smoke tests that run
+# across all of them live here; each app's own forms and lists are tested in tests/<app>/.
 ADMIN_MODELS = [
     "partners/organization",
     "partners/person",
@@ -60,9 +63,28 @@ def test_organisation_autocomplete_uses_the_normalised_search(seeded, admin_clie
     assert any(f"({acronym})" in text for text in texts), texts
 
 
-def test_agreement_search_finds_agreements_by_party_name(seeded, admin_client):
-    response = admin_client.get("/admin/agreements/agreement/", {"q": "التحالف الإسلامي"})
-    assert [agreement.kind for agreement in response.context["cl"].result_list] == ["mou"]
+def test_organisation_added_in_the_admin_is_found_by_a_spelling_variant(admin_client):
+    parent = OrganizationFactory(acronym="IMCTC")
+    page = admin_client.get("/admin/partners/organization/add/")
+    data = {
+        **submitted_form_data(page),
+        "name_ar": "مؤسسة الأمل",
+        "kind": "civil_society",
+        "parent": parent.pk,
+        "country": "JO",
+        "aliases-TOTAL_FORMS": "1",
+        "aliases-0-name": "Hope Foundation",
+        "aliases-0-language": "en",
+        "aliases-0-kind": "translation",
+    }
+
+    response = admin_client.post("/admin/partners/organization/add/", data)
+
+    assert response.status_code == 302
+    organisation = Organization.objects.get(name_ar="مؤسسة الأمل")
+    for term in ("مؤسسه الامل", "hope foundation"):
+        found = admin_client.get("/admin/partners/organization/", {"q": term}).context["cl"].result_list
+        assert list(found) == [organisation], term
 
 
 def test_organisation_form_shows_the_model_rule_on_the_field(admin_client):

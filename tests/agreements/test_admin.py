@@ -1,0 +1,144 @@
+import pytest
+from django.urls import reverse
+
+from agreements.models import Agreement, AgreementParty, FundingCommitment, Payment
+from tests.admin_forms import submitted_form_data
+from tests.factories import AgreementPartyFactory, FundingCommitmentFactory, OrganizationFactory, PaymentFactory
+
+pytestmark = pytest.mark.django_db
+
+AGREEMENTS = "/admin/agreements/agreement/"
+COMMITMENTS = "/admin/agreements/fundingcommitment/"
+
+
+def test_agreement_search_finds_agreements_by_party_name(seeded, admin_client):
+    response = admin_client.get(AGREEMENTS, {"q": "التحالف الإسلامي"})
+    assert [agreement.kind for agreement in response.context["cl"].result_list] == ["mou"]
+
+
+def _new_agreement(admin_client, **fields):
+    page = admin_client.get(f"{AGREEMENTS}add/")
+    return {**submitted_form_data(page), "kind": "mou", "status": "signed", "title_en": "MoU on youth", **fields}
+
+
+def test_agreement_with_two_parties_is_added_on_one_page(admin_client):
+    unoct = OrganizationFactory(acronym="UNOCT")
+    etidal = OrganizationFactory(acronym="Etidal", name_ar="المركز العالمي لمكافحة الفكر المتطرف")
+    data = _new_agreement(
+        admin_client,
+        signed_on="2021-04-01",
+        **{
+            "parties-TOTAL_FORMS": "2",
+            "parties-0-organization": unoct.pk,
+            "parties-0-role": "party",
+            "parties-1-organization": etidal.pk,
+            "parties-1-role": "party",
+        },
+    )
+
+    response = admin_client.post(f"{AGREEMENTS}add/", data)
+
+    assert response.status_code == 302, response.context and response.context["errors"]
+    agreement = Agreement.objects.get()
+    assert sorted(party.organization.acronym for party in agreement.parties.all()) == ["Etidal", "UNOCT"]
+    found = admin_client.get(AGREEMENTS, {"q": "الفكر المتطرف"}).context["cl"].result_list
+    assert list(found) == [agreement]
+
+
+def test_agreement_form_shows_the_model_rule_and_writes_nothing(admin_client):
+    organisation = OrganizationFactory()
+    data = _new_agreement(
+        admin_client,
+        status="draft",
+        signed_on="2021-04-01",
+        **{"parties-0-organization": organisation.pk, "parties-0-role": "party"},
+    )
+
+    response = admin_client.post(f"{AGREEMENTS}add/", data)
+
+    assert response.status_code == 200
+    assert "A draft or an agreement under negotiation has no signing date" in response.content.decode()
+    assert not Agreement.objects.exists()
+    assert not AgreementParty.objects.exists()
+
+
+def test_agreement_needs_a_party(admin_client):
+    response = admin_client.post(f"{AGREEMENTS}add/", _new_agreement(admin_client))
+
+    assert response.status_code == 200
+    parties = response.context["inline_admin_formsets"][0].formset
+    assert (parties.prefix, parties.errors) == ("parties", [{"organization": ["This field is required."]}])
+    assert not Agreement.objects.exists()
+
+
+def test_agreement_change_keeps_its_parties_and_moves_the_version_on(admin_client):
+    party = AgreementPartyFactory()
+    url = reverse("admin:agreements_agreement_change", args=[party.agreement.pk])
+    data = {**submitted_form_data(admin_client.get(url)), "title_ar": "مذكرة تفاهم"}
+
+    response = admin_client.post(url, data)
+
+    assert response.status_code == 302
+    party.agreement.refresh_from_db()
+    assert (party.agreement.title_ar, party.agreement.version) == ("مذكرة تفاهم", 2)
+    assert list(party.agreement.parties.all()) == [party]
+
+
+def test_payment_recorded_on_a_commitment_shows_as_received_and_outstanding_in_the_list(admin_client):
+    commitment = FundingCommitmentFactory(amount="1000000", currency="USD")
+    url = reverse("admin:agreements_fundingcommitment_change", args=[commitment.pk])
+    data = {
+        **submitted_form_data(admin_client.get(url)),
+        "payments-TOTAL_FORMS": "1",
+        "payments-0-received_on": "2024-05-02",
+        "payments-0-amount": "250000",
+        "payments-0-reference": "TR-1",
+    }
+
+    response = admin_client.post(url, data)
+
+    assert response.status_code == 302
+    assert Payment.objects.get().commitment == commitment
+    changelist = admin_client.get(COMMITMENTS)
+    [row] = changelist.context["cl"].result_list
+    assert (row.received, row.outstanding) == (250000, 750000)
+    html = changelist.content.decode()
+    assert '<td class="field-received">250,000' in html
+    assert '<td class="field-outstanding">750,000' in html
+    assert '<td class="field-share_received">25%' in html
+
+
+def test_a_payment_of_nothing_is_refused_on_its_row(admin_client):
+    commitment = FundingCommitmentFactory()
+    url = reverse("admin:agreements_fundingcommitment_change", args=[commitment.pk])
+    data = {
+        **submitted_form_data(admin_client.get(url)),
+        "payments-TOTAL_FORMS": "1",
+        "payments-0-received_on": "2024-05-02",
+        "payments-0-amount": "0",
+    }
+
+    response = admin_client.post(url, data)
+
+    assert response.status_code == 200
+    assert "The amount must be greater than zero (field amount)." in response.content.decode()
+    assert not Payment.objects.exists()
+
+
+def test_commitment_search_finds_the_donor_by_an_arabic_spelling_variant(admin_client):
+    donor = OrganizationFactory(name_en="Kingdom of Saudi Arabia", name_ar="المملكة العربية السعودية")
+    commitment = FundingCommitmentFactory(donor=donor)
+    FundingCommitmentFactory()
+
+    response = admin_client.get(COMMITMENTS, {"q": "المملكه العربيه"})
+
+    assert list(response.context["cl"].result_list) == [FundingCommitment.objects.with_received().get(pk=commitment.pk)]
+
+
+def test_commitment_list_filters_by_donor(admin_client):
+    kept = PaymentFactory().commitment
+    FundingCommitmentFactory()
+
+    response = admin_client.get(COMMITMENTS, {"donor__id__exact": kept.donor_id})
+
+    assert [commitment.pk for commitment in response.context["cl"].result_list] == [kept.pk]
