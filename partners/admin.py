@@ -197,7 +197,7 @@ class OrganizationAdmin(SpreadsheetImportExportMixin, NormalizedSearchAdmin):
     autocomplete_fields = ["parent"]
     ordering = ["name_en"]
     inlines = [OrganizationNameInline, CitationInline]
-    readonly_fields = ["units", "people", "agreements", "meetings", "commitments"]
+    readonly_fields = ["units", "partners", "people", "agreements", "meetings", "commitments"]
     fieldsets = [
         (None, {"fields": ["name_en", "name_ar", "acronym", "kind", "parent"]}),
         (_("Where and since when"), {"fields": [
@@ -211,6 +211,19 @@ class OrganizationAdmin(SpreadsheetImportExportMixin, NormalizedSearchAdmin):
     @admin.display(description=_("units"))
     def units(self, organization):
         return link_list(organization.children.all())
+
+    @admin.display(description=_("partners"))
+    def partners(self, organization):
+        """The same partner list as the API's organizations/{id}/partners/, units' links included."""
+        from .partnerships import PartnerFilter, partner_queryset
+
+        partners = partner_queryset(organization, PartnerFilter(include_units=True))[:100]
+        rows = format_html_join(
+            "",
+            "<li>{} <small>({})</small></li>",
+            ((admin_link(partner), partner.latest_contact_on or "—") for partner in partners),
+        )
+        return format_html("<ul>{}</ul>", rows) if rows else "—"
 
     @admin.display(description=_("people"))
     def people(self, organization):

@@ -210,3 +210,10 @@ def test_reverting_to_an_earlier_version_in_the_admin_history_works(admin_client
     assert response.status_code == 302
     organisation.refresh_from_db()
     assert (organisation.notes, organisation.version) == ("before", 3)
+
+
+def test_organisation_page_lists_its_partners_units_included(seeded, admin_client):
+    html = admin_client.get(reverse("admin:partners_organization_change", args=[2])).content.decode()
+    partners_field = html[html.index("field-partners") : html.index("field-people")]
+    assert "Etidal" in partners_field  # a partner of its unit UNCCT
+    assert "United Nations Counter-Terrorism Centre" not in partners_field  # its own unit
