@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: install run seed test test-postgres check clean
+.PHONY: install run seed test test-postgres check clean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,10 @@ seed: install
 # The whole suite; on PostgreSQL when DATABASE_URL points there.
 test: install /usr/bin/chromium
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Benchmarks on PostgreSQL (figures only, never pass/fail): builds the S and M data sets if missing.
+bench: install
+	$(BIN)/python -m bench.run --sizes $(or $(SIZES),S,M)
 
 check: export DJANGO_DEBUG ?= 1
 check: install
