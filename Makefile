@@ -45,8 +45,9 @@ test: install /usr/bin/chromium
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Benchmarks on PostgreSQL (figures only, never pass/fail): builds the S and M data sets if missing.
+BENCH_SIZES ?= S,M
 bench: install
-	$(BIN)/python -m bench.run --sizes $(or $(SIZES),S,M)
+	$(BIN)/python -m bench.run --sizes $(BENCH_SIZES)
 
 check: export DJANGO_DEBUG ?= 1
 check: install
