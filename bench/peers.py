@@ -133,6 +133,11 @@ def keyset_after(after):
 
 ORGANIZATION_ORDER = "o.name_en, o.name_ar, o.id"
 
+
+def page_of_organizations(where):
+    """The page's rows first (a top-N sort of the bare table), joined to parents afterwards."""
+    return f"(SELECT * FROM {T['organization']} o WHERE {where} ORDER BY {ORGANIZATION_ORDER} LIMIT {PAGE_SIZE})"
+
 ALIASES_ARRAY = (
     f"ARRAY(SELECT ARRAY[a.id::text, a.name, a.language, a.kind] FROM {T['alias']} a "
     "WHERE a.organization_id = o.id ORDER BY a.name)"
@@ -255,8 +260,8 @@ class RawPeer(CountingPeer):
         cursor = self.execute(
             f"SELECT {', '.join('o.' + field for field in ORGANIZATION_FIELDS)}, "
             f"pa.id, pa.name_en, pa.name_ar, pa.acronym, {ALIASES_ARRAY} "
-            f"FROM {T['organization']} o LEFT JOIN {T['organization']} pa ON pa.id = o.parent_id "
-            f"WHERE {where} ORDER BY {ORGANIZATION_ORDER} LIMIT {PAGE_SIZE}",
+            f"FROM {page_of_organizations(where)} o LEFT JOIN {T['organization']} pa ON pa.id = o.parent_id "
+            f"ORDER BY {ORGANIZATION_ORDER}",
             params + more_params,
         )
         results = []
@@ -397,8 +402,7 @@ class JsonAggPeer(CountingPeer):
                              'id', pa.id, 'name_en', pa.name_en, 'name_ar', pa.name_ar, 'acronym', pa.acronym) END,
                          'aliases', coalesce((SELECT json_agg(json_build_object('id', a.id, 'name', a.name, 'language', a.language, 'kind', a.kind) ORDER BY a.name)
                                                 FROM {T['alias']} a WHERE a.organization_id = o.id), '[]')) AS item
-                  FROM {T['organization']} o LEFT JOIN {T['organization']} pa ON pa.id = o.parent_id
-                 WHERE {where} ORDER BY {ORGANIZATION_ORDER} LIMIT {PAGE_SIZE}
+                  FROM {page_of_organizations(where)} o LEFT JOIN {T['organization']} pa ON pa.id = o.parent_id
             )
             SELECT json_build_object(
                 'next', (SELECT json_build_array(sort_en, sort_ar, sort_id) FROM page WHERE (SELECT count(*) FROM page) = {PAGE_SIZE}
