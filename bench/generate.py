@@ -344,7 +344,6 @@ def build_organizations(number, start, count):
     rnd = rng.random
     out = Output(STREAMS["organizations"])
     org_rows, alias_rows = out.rows["organization"], out.rows["organizationname"]
-    probes = {}
     nouns, named_nouns, adjectives, topics = words.BODY_NOUNS, words.NAMED_BODY_NOUNS, words.ADJECTIVES, words.TOPICS
     cities, country_table = words.CITIES, plan.country_table
     founded_low, founded_high = plan.year_index(1945), plan.year_index(2024)
@@ -435,9 +434,6 @@ def build_organizations(number, start, count):
                 alias_candidates.append((name_en.replace("Centre", "Center"), "en", "variant"))
             elif "Programme" in name_en:
                 alias_candidates.append((name_en.replace("Programme", "Program"), "en", "variant"))
-        if proper is not None and number == 0 and name_en and name_ar and proper is not words.VORONKOV:
-            probes.setdefault("rare_en", proper[0])
-            probes.setdefault("rare_ar", proper[1])
         if rnd() < 0.7:
             founded, precision = precise_date(rng, plan, founded_low + int(rnd() * (founded_high - founded_low)), 0.5, 0.3)
             inferred = rnd() < 0.05
@@ -458,7 +454,7 @@ def build_organizations(number, start, count):
                 if name and name not in seen and name not in (name_en, name_ar):
                     seen.add(name)
                     alias_rows.append("\t".join((key(name), name, language, kind_of_name, str(org_id))))
-    return out, probes
+    return out
 
 
 def build_people(number, start, count):
@@ -526,7 +522,7 @@ def build_people(number, start, count):
                 title_en, title_ar, role, booleans(rnd() < 0.03), starts_on, starts_precision, ends_on,
                 ends_precision, str(pick_org(rnd, plan)), str(person_id),
             )))
-    return out, {}
+    return out
 
 
 AGREEMENT_KINDS = ["mou"] * 40 + ["contribution_agreement"] * 15 + ["cooperation_agreement"] * 15 + \
@@ -702,7 +698,7 @@ def build_agreements(number, start, count, first_commitment):
                 day = min(plan.last_day, day + 30 + int(rnd() * 300))
                 reference = f"PAY-{commitment_id}-{index + 1}" if rnd() < 0.5 else ""
                 payment_rows.append("\t".join((plan.day_iso[day], fmt_amount(part), reference, "", commitment_text)))
-    return out, {}
+    return out
 
 
 MEETING_KINDS = ["strategic_dialogue"] * 10 + ["virtual_discussion"] * 15 + ["official_visit"] * 20 + \
@@ -814,22 +810,22 @@ def build_meetings(number, start, count, first_session):
                 agreement_rows.append(f"{agreement}\t{meeting_text}")
         for focal_area in pick_focal_areas(rng, plan):
             focal_rows.append(f"{focal_area}\t{meeting_text}")
-    return out, {}
+    return out
 
 
 def build_chunk(task):
     """Run in a worker: build one chunk and return its COPY buffers."""
     stream, number, start, count, first_child = task
     if stream == "organizations":
-        out, probes = build_organizations(number, start, count)
+        out = build_organizations(number, start, count)
     elif stream == "people":
-        out, probes = build_people(number, start, count)
+        out = build_people(number, start, count)
     elif stream == "agreements":
-        out, probes = build_agreements(number, start, count, first_child)
+        out = build_agreements(number, start, count, first_child)
     else:
-        out, probes = build_meetings(number, start, count, first_child)
+        out = build_meetings(number, start, count, first_child)
     buffers, counts = out.finish(SUFFIXES)
-    return stream, number, buffers, counts, probes
+    return stream, number, buffers, counts
 
 
 def focal_area_rows(plan, key):
@@ -965,7 +961,6 @@ def quote(name):
 def load(url, plan, workers):
     timings = {}
     counts = {short: 0 for short in TABLES}
-    probes = {}
     loaded, history = data_tables()
     connection = psycopg2.connect(url)
     connection.autocommit = False
@@ -1011,7 +1006,7 @@ def load(url, plan, workers):
                 break
         while window:
             began = time.perf_counter()
-            stream, number, buffers, chunk_counts, chunk_probes = window.popleft().get()
+            stream, number, buffers, chunk_counts = window.popleft().get()
             spent["wait"] += time.perf_counter() - began
             next_task = next(queue, None)
             if next_task is not None:
@@ -1020,7 +1015,6 @@ def load(url, plan, workers):
             for short in STREAMS[stream]:
                 copy(short, buffers[short])
                 counts[short] += chunk_counts[short]
-            probes.update({k: v for k, v in chunk_probes.items() if k not in probes})
             timings[f"load {stream}"] = time.perf_counter() - stream_started[stream]
             print(f"  {stream} chunk {number}: {sum(chunk_counts.values()):,} rows", file=sys.stderr, flush=True)
     timings["load (all)"] = time.perf_counter() - started
@@ -1058,53 +1052,62 @@ def load(url, plan, workers):
         cursor.execute(f"VACUUM ANALYZE {quote(table)}")
     timings["vacuum analyze"] = time.perf_counter() - started
     connection.close()
-    return counts, probes, timings
+    return counts, timings
 
 
-def describe(url, plan, probes):
-    """Facts the runner and the report need: probe terms and how many organisations they match."""
-    from partners.search import normalize_name
-
-    organization, alias = table_name("organization"), table_name("organizationname")
-    terms = {
-        "rare_en": probes.get("rare_en", ""),
-        "rare_ar": probes.get("rare_ar", ""),
-        "common_en": "centre",
-        "common_ar": "مركز",
-        "misspelt_ar": "فورنكوف",
-        "exact_ar": words.VORONKOV[1],
-        "two_letters": "al",
-    }
+def describe(url, plan):
+    """Pick the search terms and count the organisations each matches, the app's way: every word
+    contained in the key of the organisation or of one of its aliases, or (from
+    FUZZY_MINIMUM_LENGTH letters on, when the app has fuzzy search) within pg_trgm's word
+    similarity threshold. The rare name is the pool name, among the first few, that the fewest
+    organisations match (at least one): similar names count too once the search is fuzzy."""
     from partners import search
 
-    # The app's search: each word contained, or from FUZZY_MINIMUM_LENGTH letters on (when the
-    # app has fuzzy search) within the pg_trgm word-similarity threshold.
     fuzzy_from = getattr(search, "FUZZY_MINIMUM_LENGTH", None)
     threshold = getattr(search, "WORD_SIMILARITY_THRESHOLD", None)
+    organization, alias = table_name("organization"), table_name("organizationname")
     connection = psycopg2.connect(url)
     connection.autocommit = True
-    matches = {}
     with connection.cursor() as cursor:
         if threshold is not None:
             cursor.execute("SELECT set_config('pg_trgm.word_similarity_threshold', %s, false)", [str(threshold)])
-        cursor.execute(f"SELECT count(*) FROM {organization}")
-        total = cursor.fetchone()[0]
-        for name, term in terms.items():
-            words_of_term = normalize_name(term).split()
-            if not words_of_term:
-                continue
-            # Every word in the organisation's key or in one of its aliases' keys.
+
+        def count(term):
             parts, params = [], []
-            for word in words_of_term:
+            for word in search.normalize_name(term).split():
                 fuzzy = fuzzy_from is not None and threshold is not None and len(word) >= fuzzy_from
                 match = "(search_key LIKE %s OR search_key %%> %s)" if fuzzy else "search_key LIKE %s"
                 match_params = [f"%{word}%", word] if fuzzy else [f"%{word}%"]
                 parts.append(f"(SELECT id FROM {organization} WHERE {match} "
                              f"UNION SELECT organization_id FROM {alias} WHERE {match})")
                 params += match_params * 2
-            matching = " INTERSECT ".join(parts)
-            cursor.execute(f"SELECT count(*) FROM ({matching}) matching", params)
-            matches[name] = cursor.fetchone()[0]
+            if not parts:
+                return 0
+            cursor.execute(f"SELECT count(*) FROM ({' INTERSECT '.join(parts)}) matching", params)
+            return cursor.fetchone()[0]
+
+        cursor.execute(f"SELECT count(*) FROM {organization}")
+        total = cursor.fetchone()[0]
+        candidates = []
+        for index in range(12):
+            english, arabic = pool_name(index)
+            found = (count(english), count(arabic))
+            if min(found) >= 1:
+                candidates.append((max(found), english, arabic, found))
+        _most, rare_en, rare_ar, rare_found = min(candidates) if candidates else (0, "", "", (0, 0))
+        terms = {
+            "rare_en": rare_en,
+            "rare_ar": rare_ar,
+            "common_en": "centre",
+            "common_ar": "مركز",
+            "misspelt_ar": "فورنكوف",
+            "exact_ar": words.VORONKOV[1],
+            "two_letters": "al",
+        }
+        matches = {"rare_en": rare_found[0], "rare_ar": rare_found[1]}
+        for name, term in terms.items():
+            if name not in matches:
+                matches[name] = count(term)
         cursor.execute("CREATE TABLE IF NOT EXISTS bench_info (key text PRIMARY KEY, value jsonb NOT NULL)")
         info = {"size": plan.size, "seed": plan.seed, "organizations": total, "terms": terms, "matches": matches}
         cursor.execute(
@@ -1113,6 +1116,13 @@ def describe(url, plan, probes):
         )
     connection.close()
     return total, terms, matches
+
+
+def print_terms(total, terms, matches):
+    print("\nsearch terms (organisations matched, with aliases):")
+    for name, term in terms.items():
+        share = matches.get(name, 0) / total if total else 0
+        print(f"  {name:<12} {term!r:<16} {matches.get(name, 0):>9,}  ({share:.1%})")
 
 
 def fingerprint(url):
@@ -1138,6 +1148,8 @@ def main(argv=None):
     parser.add_argument("--verify-every", type=int, default=None,
                         help="compare the search key with build_search_key every N rows (default: every row at S, 1 in 200 above)")
     parser.add_argument("--fingerprint", action="store_true", help="print an md5 per table after loading")
+    parser.add_argument("--describe-only", action="store_true",
+                        help="load nothing: choose the search terms of the data set already there and count their matches")
     args = parser.parse_args(argv)
 
     global PLAN, KEYS
@@ -1156,19 +1168,19 @@ def main(argv=None):
     verify_every = args.verify_every if args.verify_every is not None else (1 if args.size == "S" else 200)
     PLAN = Plan(args.size, args.seed, verify_every)
     KEYS = SearchKeys(verify_every)
+    if args.describe_only:
+        print_terms(*describe(args.database_url, PLAN))
+        return
     print(f"size {args.size}: {PLAN.organizations:,} organisations, seed {args.seed}, {args.workers} worker(s)")
-    counts, probes, timings = load(args.database_url, PLAN, args.workers)
-    total, terms, matches = describe(args.database_url, PLAN, probes)
+    counts, timings = load(args.database_url, PLAN, args.workers)
+    total, terms, matches = describe(args.database_url, PLAN)
     elapsed = time.perf_counter() - total_started
 
     print(f"\n{'table':<45} {'rows':>12}")
     for short, count in counts.items():
         print(f"{table_name(short):<45} {count:>12,}")
     print(f"{'total':<45} {sum(counts.values()):>12,}")
-    print("\nsearch terms (organisations matched, with aliases):")
-    for name, term in terms.items():
-        share = matches.get(name, 0) / total if total else 0
-        print(f"  {name:<12} {term!r:<16} {matches.get(name, 0):>9,}  ({share:.1%})")
+    print_terms(total, terms, matches)
     print(f"\n{'phase':<50} {'seconds':>8}")
     print(f"{'migrate':<50} {migrate_seconds:>8.1f}")
     for phase, seconds in timings.items():
