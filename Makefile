@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: install run seed test test-postgres check clean bench
+.PHONY: install run serve seed test test-postgres check clean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,17 @@ run: install
 	$(MANAGE) sync_roles
 	$(MANAGE) ensure_superuser
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
+
+# As deployed (README, Serving in production): DEBUG off, deployment checks, migrations, static
+# files collected for WhiteNoise, gunicorn on HOST:PORT. DJANGO_SECRET_KEY must be set.
+HOST ?= 127.0.0.1
+serve: export DJANGO_DEBUG := 0
+serve: install
+	@test -n "$$DJANGO_SECRET_KEY" || { echo "Set DJANGO_SECRET_KEY (README: Serving in production)." >&2; exit 1; }
+	$(MANAGE) check --deploy
+	$(MANAGE) migrate --noinput
+	$(MANAGE) collectstatic --noinput -v0
+	HOST=$(HOST) PORT=$(PORT) $(BIN)/gunicorn -c crm/gunicorn.conf.py
 
 seed: export DJANGO_DEBUG ?= 1
 seed: install

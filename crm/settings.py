@@ -58,6 +58,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files answered before sessions or the database are touched.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside everything that can query the database, so its 503 covers them all.
+    "crm.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -108,6 +112,41 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         "CHARSET": "UTF8",
     }
 
+# Serving in production over HTTPS (README). The redirect and secure cookies are off unless
+# asked for: the test suite runs with DEBUG off over plain HTTP, and so does a first try of
+# `make serve`, whose `check --deploy` names them while they are off. HSTS is only ever sent on a
+# secure request, so it is on by default. Behind a proxy that terminates TLS, the application must
+# learn that the request was secure, or the SSL redirect never ends: gunicorn does it for a proxy
+# on 127.0.0.1 (X-Forwarded-Proto, FORWARDED_ALLOW_IPS); otherwise name the header the proxy sets
+# in DJANGO_SECURE_PROXY_SSL_HEADER (and make the proxy overwrite it).
+SECURE_SSL_REDIRECT = env_flag("DJANGO_SECURE_SSL_REDIRECT")
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_flag("DJANGO_SECURE_COOKIES")
+SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_flag("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+# Only a bare domain can be submitted to the browsers' preload list; on a host name such as
+# crm.example.org the directive changes nothing.
+SECURE_HSTS_PRELOAD = env_flag("DJANGO_SECURE_HSTS_PRELOAD", default=True)
+if os.environ.get("DJANGO_SECURE_PROXY_SSL_HEADER"):
+    SECURE_PROXY_SSL_HEADER = (
+        "HTTP_" + os.environ["DJANGO_SECURE_PROXY_SSL_HEADER"].strip().upper().replace("-", "_"),
+        "https",
+    )
+CSRF_TRUSTED_ORIGINS = [
+    origin.strip() for origin in os.environ.get("DJANGO_CSRF_TRUSTED_ORIGINS", "").split(",") if origin.strip()
+]
+
+# Without DEBUG Django's own console handler prints nothing, so gunicorn's stderr would never see
+# an error; everything goes to one stderr handler instead (the "django" logger loses its own, which
+# would print twice under runserver; runserver's request lines keep theirs).
+LOG_LEVEL = os.environ.get("DJANGO_LOG_LEVEL", "WARNING")
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler", "level": LOG_LEVEL}},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {"django": {"handlers": []}},
+}
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -125,7 +164,15 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
+# WhiteNoise serves what collectstatic gathered (`make serve` runs it), gzip- and
+# brotli-compressed. Not the manifest (hashed names) variant: it refuses to render any page while
+# DEBUG is off until collectstatic has run, which the test suite never does; unhashed files are
+# revalidated after WhiteNoise's 60 seconds, a small cost for a staff-only application.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
 
 # Admin spreadsheets: whoever may view a list may export it, so viewers can take data to a
 # meeting; importing needs "add" (the admin also asks for "change", as an import updates the rows
@@ -149,7 +196,7 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.BrowsableAPIRenderer",
         "crm.api.CSVRenderer",
     ],
-    "DEFAULT_PAGINATION_CLASS": "crm.api.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "crm.api.KeysetPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"user": os.environ.get("DJANGO_API_THROTTLE_RATE", "1200/minute")},

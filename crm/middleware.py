@@ -1,0 +1,62 @@
+"""A database that cannot be reached answers 503 with Retry-After, never a 500 with a trace.
+
+PostgreSQL restarting, a dropped connection or SQLite's "database is locked" are passing
+conditions: a client should wait a few seconds and send the request again. ATOMIC_REQUESTS has
+already rolled the request back when the error reaches here, so nothing of it was written.
+"""
+import logging
+import sys
+
+from django.core.signals import got_request_exception
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
+
+logger = logging.getLogger(__name__)
+
+RETRY_AFTER_SECONDS = 5
+DATABASE_ERRORS = (OperationalError, InterfaceError)
+
+
+def database_unavailable_response(request):
+    message = _("The database is unavailable; try again in a few seconds.")
+    if request.path.startswith("/api/"):
+        response = JsonResponse({"detail": message}, status=503)
+    else:
+        response = HttpResponse(message, content_type="text/plain; charset=utf-8", status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+def _note_database_error(sender, request=None, **kwargs):
+    # Sent while Django turns an exception raised inside a middleware (a session saved after the
+    # view, a user loaded before it) into a 500; process_exception only sees the view's.
+    if request is not None and isinstance(sys.exc_info()[1], DATABASE_ERRORS):
+        request.database_unavailable = True
+
+
+got_request_exception.connect(_note_database_error, dispatch_uid="crm.middleware.database_unavailable")
+
+
+class DatabaseUnavailableMiddleware:
+    """Turns a database connection error into 503 + Retry-After: JSON under /api/, text elsewhere.
+
+    Goes before every middleware that can query the database (sessions, authentication,
+    messages), so that the errors those raise, which Django has made into 500 responses before
+    they get here, are answered 503 as well.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if getattr(request, "database_unavailable", False):
+            return database_unavailable_response(request)
+        return response
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, DATABASE_ERRORS):
+            return None
+        logger.warning("Database unavailable, answered 503: %s %s: %s", request.method, request.path, exception)
+        return database_unavailable_response(request)
