@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from crm.api import ModelValidatedSerializer
+from crm.api import CodeField, ModelValidatedSerializer
 from partners.models import FocalArea, Organization, Person
 from partners.serializers import (
     CitationSerializer,
@@ -30,6 +30,7 @@ class AgreementPartySerializer(serializers.ModelSerializer):
     represented_by = OrganizationSummarySerializer(read_only=True, allow_null=True)
     signatory_id = person_id_field("signatory", allow_null=True, required=False)
     signatory = PersonSummarySerializer(read_only=True, allow_null=True)
+    iati_role_code = CodeField(AgreementParty.IATI_ROLE_CODES, source="role")
 
     class Meta:
         model = AgreementParty
@@ -109,7 +110,7 @@ class FundingCommitmentSerializer(ModelValidatedSerializer, serializers.Hyperlin
     donor = OrganizationSummarySerializer(read_only=True)
     recipient_id = organization_id_field("recipient")
     recipient = OrganizationSummarySerializer(read_only=True)
-    iati_transaction_type = serializers.SerializerMethodField()
+    iati_transaction_type = CodeField(FundingCommitment.IATI_TRANSACTION_TYPES, source="status")
     received = serializers.DecimalField(**MONEY, read_only=True)
     outstanding = serializers.DecimalField(**MONEY, read_only=True)
     payments = CommitmentPaymentSerializer(many=True, read_only=True)
@@ -129,8 +130,6 @@ class FundingCommitmentSerializer(ModelValidatedSerializer, serializers.Hyperlin
         ]
         read_only_fields = ["version"]
 
-    def get_iati_transaction_type(self, commitment) -> str:
-        return FundingCommitment.IATI_TRANSACTION_TYPES.get(commitment.status, "")
 
 
 class FundingSummarySerializer(serializers.Serializer):

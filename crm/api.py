@@ -1,21 +1,29 @@
 """Shared DRF pieces: model-validated serializers, permissions, search, pagination, CSV, ETags
 and the exception handler that turns database refusals into 400, 409 and 412 answers."""
+import base64
+import binascii
 import copy
+import csv
 import hashlib
 import json
 
-from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
-from django.db.models import ProtectedError, RestrictedError
+from django.db.models import F, OrderBy, ProtectedError, Q, RestrictedError
+from django.http import StreamingHttpResponse
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions, pagination, permissions, serializers, status
 from rest_framework.filters import BaseFilterBackend
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.settings import api_settings
+from rest_framework.utils.urls import replace_query_param
 from rest_framework_csv.renderers import PaginatedCSVRenderer
 
+from crm.readpaths import read_plans, represent_rows
 from partners.search import search_queryset
 from partners.versioning import RecordChangedError
 
@@ -112,6 +120,19 @@ class ModelValidatedSerializer(serializers.ModelSerializer):
             raise serializers.ValidationError(errors)
 
 
+@extend_schema_field(OpenApiTypes.STR)
+class CodeField(serializers.ReadOnlyField):
+    """Another vocabulary's code for a field's value (IATI's for our statuses and roles), ""
+    where it has none; a field rather than a model property, so that lists read the column."""
+
+    def __init__(self, codes, **kwargs):
+        self.codes = codes
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        return self.codes.get(value, "")
+
+
 class ModelPermissions(permissions.DjangoModelPermissions):
     """Django's model permissions, reading included: a viewer reads, an editor writes, a user
     with neither gets nothing."""
@@ -151,9 +172,20 @@ class NormalizedSearchFilter(BaseFilterBackend):
         ]
 
 
-class PageNumberPagination(pagination.PageNumberPagination):
+class KeysetPagination(pagination.BasePagination):
+    """Pages that go on from the last row seen (`?cursor=`, from the `next` and `previous`
+    links), so a deep page costs what the first one does and nothing counts the whole table.
+    `?count=true` adds the number of matching rows, for a client that needs it.
+
+    The list's ordering, whether the view's default or `?ordering=`, is made total with the
+    primary key; empty values sort last, in both directions and on both databases.
+    """
+
+    page_size = api_settings.PAGE_SIZE
     page_size_query_param = "page_size"
     max_page_size = 500
+    cursor_query_param = "cursor"
+    count_query_param = "count"
 
     def get_page_size(self, request):
         raw = request.query_params.get(self.page_size_query_param)
@@ -169,14 +201,286 @@ class PageNumberPagination(pagination.PageNumberPagination):
             )
         return size
 
-    def paginate_queryset(self, queryset, request, view=None):
-        # A spreadsheet export is the whole list, not one page of it.
-        if getattr(request, "accepted_renderer", None) and request.accepted_renderer.format == "csv":
+    def paginate_queryset(self, queryset, request, view=None, fetch=None):
+        """One page of the queryset's rows, one query whatever the page size. `fetch(queryset,
+        key_columns)` reads them (values() with the key columns, say); by default instances."""
+        self.request = request
+        self.page_size = self.get_page_size(request)
+        self.keys = ordering_keys(queryset)
+        signature = [key.signature for key in self.keys]
+        direction, position = self._decode_cursor(request, signature)
+        self.count = queryset.count() if _is_true(request.query_params.get(self.count_query_param)) else None
+        backwards = direction == "before"
+        keys = [key.reversed() for key in self.keys] if backwards else self.keys
+        rows = keyset_page(queryset, keys, position, self.page_size + 1, fetch)
+        more = len(rows) > self.page_size
+        rows = rows[: self.page_size]
+        if backwards:
+            rows.reverse()
+        positions = [row_position(row, self.keys) for row in (rows[0], rows[-1])] if rows else []
+        self.next_position = positions[1] if rows and (more or backwards) else None
+        self.previous_position = positions[0] if rows and (position is not None and (more or not backwards)) else None
+        self.signature = signature
+        return rows
+
+    def _decode_cursor(self, request, signature):
+        raw = request.query_params.get(self.cursor_query_param)
+        if not raw:
+            return None, None
+        try:
+            cursor = json.loads(base64.urlsafe_b64decode(raw.encode() + b"=" * (-len(raw) % 4)))
+            direction = "after" if "after" in cursor else "before"
+            position = cursor[direction]
+            valid = cursor["order"] == signature and isinstance(position, list) and len(position) == len(signature)
+        except (ValueError, TypeError, KeyError, binascii.Error):
+            valid = False
+        if not valid:
+            raise exceptions.ValidationError(
+                {self.cursor_query_param: [_("This cursor does not belong to this list; start again from the first page.")]}
+            )
+        return direction, position
+
+    def _link(self, direction, position):
+        if position is None:
             return None
-        raw = request.query_params.get(self.page_query_param, "1")
-        if not raw.isdigit() or int(raw) < 1:
-            raise exceptions.ValidationError({self.page_query_param: [_("Give a page number from 1.")]})
-        return super().paginate_queryset(queryset, request, view)
+        token = json.dumps({"order": self.signature, direction: position}, default=str, separators=(",", ":"))
+        encoded = base64.urlsafe_b64encode(token.encode()).decode().rstrip("=")
+        return replace_query_param(self.request.build_absolute_uri(), self.cursor_query_param, encoded)
+
+    def get_paginated_response(self, data):
+        body = {"next": self._link("after", self.next_position), "previous": self._link("before", self.previous_position)}
+        if self.count is not None:
+            body["count"] = self.count
+        body["results"] = data
+        return Response(body)
+
+    def get_paginated_response_schema(self, schema):
+        return {
+            "type": "object",
+            "required": ["next", "previous", "results"],
+            "properties": {
+                "next": {"type": "string", "nullable": True, "format": "uri"},
+                "previous": {"type": "string", "nullable": True, "format": "uri"},
+                "count": {"type": "integer", "description": "Only with ?count=true."},
+                "results": schema,
+            },
+        }
+
+    def get_schema_operation_parameters(self, view):
+        return [
+            {
+                "name": self.cursor_query_param,
+                "required": False,
+                "in": "query",
+                "description": "The page after or before another, from its `next` or `previous` link.",
+                "schema": {"type": "string"},
+            },
+            {
+                "name": self.page_size_query_param,
+                "required": False,
+                "in": "query",
+                "description": f"Rows per page, 1 to {self.max_page_size}.",
+                "schema": {"type": "integer", "minimum": 1, "maximum": self.max_page_size},
+            },
+            {
+                "name": self.count_query_param,
+                "required": False,
+                "in": "query",
+                "description": "true to add the number of matching rows (it costs a count).",
+                "schema": {"type": "boolean"},
+            },
+        ]
+
+
+def _is_true(value):
+    return (value or "").strip().lower() in {"1", "true", "yes"}
+
+
+def row_position(row, keys):
+    """A row's place in the keys' order, as a cursor carries it."""
+    position = []
+    for key in keys:
+        value = row[key.column] if isinstance(row, dict) else getattr(row, key.column)
+        position.append(value.isoformat() if hasattr(value, "isoformat") else value)
+    return position
+
+
+def keyset_page(queryset, keys, position, size, fetch=None):
+    """Up to `size` rows after `position` (None: from the start) in the keys' order."""
+    queryset = queryset.annotate(**{key.column: key.expression for key in keys})
+    queryset = queryset.order_by(*(key.order_by() for key in keys))
+    if position is not None:
+        queryset = queryset.filter(rows_after(keys, position))
+    page = queryset[:size]
+    return list(fetch(page, [key.column for key in keys]) if fetch else page)
+
+
+class OrderingKey:
+    """One column of a list's ordering, as keyset pagination needs it."""
+
+    def __init__(self, index, name, descending, nullable):
+        self.column = f"keyset_{index}"
+        self.name = name
+        self.descending = descending
+        self.nullable = nullable
+        self.expression = F(name)
+        self.signature = ("-" if descending else "") + name
+
+    nulls_first = False
+
+    def reversed(self):
+        key = copy.copy(self)
+        key.descending, key.nulls_first = not self.descending, not self.nulls_first
+        return key
+
+    def order_by(self):
+        if not self.nullable:
+            return OrderBy(F(self.column), descending=self.descending)
+        nulls = {"nulls_first": True} if self.nulls_first else {"nulls_last": True}
+        return OrderBy(F(self.column), descending=self.descending, **nulls)
+
+    def after(self, value):
+        """Rows strictly after `value` in this key's order."""
+        column = self.column
+        if value is None:
+            # Empty values sort last going forward, first going back.
+            return Q(**{f"{column}__isnull": False}) if self.nulls_first else Q(pk__in=[])
+        beyond = Q(**{f"{column}__{'lt' if self.descending else 'gt'}": value})
+        if self.nullable and not self.nulls_first:
+            beyond |= Q(**{f"{column}__isnull": True})
+        return beyond
+
+    def equal(self, value):
+        return Q(**{f"{self.column}__isnull": True}) if value is None else Q(**{self.column: value})
+
+
+def ordering_keys(queryset):
+    """The queryset's ordering as keys, ending with the primary key so that it is total."""
+    model = queryset.model
+    ordering = list(queryset.query.order_by or model._meta.ordering)
+    keys = []
+    for index, item in enumerate(ordering):
+        if isinstance(item, OrderBy):
+            name, descending = item.expression.name, item.descending
+        elif isinstance(item, F):
+            name, descending = item.name, False
+        else:
+            name, descending = item.lstrip("-"), item.startswith("-")
+        name = "pk" if name == model._meta.pk.name else name
+        keys.append(OrderingKey(index, name, descending, _is_nullable(model, name)))
+        if name == "pk":
+            break
+    else:
+        keys.append(OrderingKey(len(keys), "pk", False, False))
+    return keys
+
+
+def _is_nullable(model, name):
+    """Whether a field path may be empty; annotations are taken to be."""
+    nullable = False
+    for part in name.split("__"):
+        if part == "pk":
+            return nullable
+        try:
+            field = model._meta.get_field(part)
+        except FieldDoesNotExist:
+            return True
+        nullable = nullable or field.null
+        model = field.related_model or model
+    return nullable
+
+
+def rows_after(keys, position):
+    """The rows after `position` (one value per key) in the keys' order."""
+    condition, ties = Q(pk__in=[]), Q()
+    for key, value in zip(keys, position):
+        condition |= ties & key.after(value)
+        ties &= key.equal(value)
+    first, value = keys[0], position[0]
+    if value is not None and not first.nullable:
+        # Redundant, but it is the range an index on the first key can start from.
+        condition &= Q(**{f"{first.column}__{'lte' if first.descending else 'gte'}": value})
+    return condition
+
+
+class DatabaseShapedListMixin:
+    """`list()` in one query per page: the rows' representations are read with values() as
+    the serializer shapes them (crm/readpaths.py), not built object by object; a CSV export
+    streams the whole list in keyset chunks, so its memory does not grow with the table."""
+
+    def list(self, request, *args, **kwargs):
+        queryset = self.filter_queryset(self.get_queryset()).select_related(None).prefetch_related(None)
+        plan = read_plans.for_serializer(self.get_serializer_class(), queryset.model)
+        return shaped_list_response(self, queryset, plan.columns, lambda rows: represent_rows(rows, plan, request), plan)
+
+
+def shaped_list_response(view, queryset, columns, represent, plan):
+    """The paginated JSON answer, or the streamed CSV one, for rows read with values(**columns)."""
+
+    def fetch(page, key_columns):
+        return page.values(*key_columns, **columns)
+
+    request = view.request
+    if request.accepted_renderer.format == "csv":
+        return stream_csv(queryset, fetch, represent, csv_columns(plan), view)
+    rows = view.paginator.paginate_queryset(queryset, request, view, fetch=fetch)
+    return view.paginator.get_paginated_response(represent(rows))
+
+
+CSV_CHUNK_ROWS = 1000
+
+
+def csv_columns(plan, prefix=""):
+    """The CSV header: nested records become dotted columns, nested lists one column each."""
+    columns = []
+    for _key, name, kind, extra in plan.steps:
+        if kind == "object":
+            columns += csv_columns(extra, f"{prefix}{name}.")
+        else:
+            columns.append(f"{prefix}{name}")
+    return columns
+
+
+def csv_cell(record, column):
+    value = record
+    for part in column.split("."):
+        value = value.get(part) if isinstance(value, dict) else None
+    if isinstance(value, list):
+        if all(not isinstance(item, (dict, list)) for item in value):
+            return "; ".join(str(item) for item in value)
+        return json.dumps(value, ensure_ascii=False, default=str)
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def stream_csv(queryset, fetch, represent, columns, view):
+    keys = ordering_keys(queryset)
+
+    def lines():
+        writer = csv.writer(_Echo())
+        # A byte-order mark, so that spreadsheet programs read the Arabic as UTF-8.
+        yield "\ufeff" + writer.writerow(columns)
+        position = None
+        while True:
+            rows = keyset_page(queryset, keys, position, CSV_CHUNK_ROWS, fetch)
+            for record in represent(rows):
+                yield writer.writerow([csv_cell(record, column) for column in columns])
+            if len(rows) < CSV_CHUNK_ROWS:
+                return
+            position = row_position(rows[-1], keys)
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    name = getattr(view, "basename", None) or queryset.model._meta.model_name
+    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    return response
 
 
 class CSVRenderer(PaginatedCSVRenderer):

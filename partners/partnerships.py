@@ -4,10 +4,10 @@ The organisation's own family (itself, its units, the bodies it belongs to) is n
 partner: UNCCT's partner list does not name UNOCT. With `include_units` the agreements and
 meetings of its units count as its own, so UNOCT's list includes UNCCT's partners.
 """
-from dataclasses import dataclass, field
-from datetime import date
+from dataclasses import dataclass
 
-from django.db.models import F, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Case, CharField, Exists, F, OuterRef, Q, Subquery, Value, When
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Greatest
 
 from agreements.models import Agreement, AgreementParty
@@ -28,32 +28,39 @@ class PartnerFilter:
     include_units: bool = False
 
 
-@dataclass
-class Partner:
-    organization: Organization
-    agreements: list = field(default_factory=list)
-    meetings: list = field(default_factory=list)
+def units_of(pk):
+    """The ids of an organisation's units at every depth, as a subquery (one recursive query
+    on both databases; UNION rather than UNION ALL, so a cycle ends)."""
+    table = Organization._meta.db_table
+    return RawSQL(
+        f"WITH RECURSIVE units(id) AS (SELECT id FROM {table} WHERE parent_id = %s "
+        f"UNION SELECT child.id FROM {table} child JOIN units ON child.parent_id = units.id) SELECT id FROM units",
+        [pk],
+    )
 
-    @property
-    def latest_contact(self):
-        """(date, precision) of the latest dated agreement or meeting that links them."""
-        dated = [(agreement.signed_on, agreement.signed_precision) for agreement in self.agreements if agreement.signed_on]
-        dated += [(meeting.starts_on, meeting.starts_precision) for meeting in self.meetings if meeting.starts_on]
-        return max(dated, default=(None, None), key=lambda pair: pair[0])
+
+def family_of(pk):
+    """The ids of the organisation, its units and the bodies it belongs to, as a subquery."""
+    table = Organization._meta.db_table
+    return RawSQL(
+        f"WITH RECURSIVE units(id) AS (SELECT id FROM {table} WHERE id = %s "
+        f"UNION SELECT child.id FROM {table} child JOIN units ON child.parent_id = units.id), "
+        f"bodies(id, parent_id) AS (SELECT id, parent_id FROM {table} WHERE id = %s "
+        f"UNION SELECT body.id, body.parent_id FROM {table} body JOIN bodies ON body.id = bodies.parent_id) "
+        f"SELECT id FROM units UNION SELECT id FROM bodies",
+        [pk, pk],
+    )
 
 
 def unit_ids(organization):
-    """The organisation's units at every depth (one query per level; trees are shallow)."""
-    found, level = [], [organization.pk]
-    while level:
-        level = [pk for pk in Organization.objects.filter(parent__in=level).values_list("pk", flat=True) if pk not in found]
-        found += level
-    return found
+    """The organisation's units at every depth."""
+    return list(Organization.objects.filter(pk__in=units_of(organization.pk)).values_list("pk", flat=True))
 
 
 def linking_records(organization, filters):
     """The agreements and meetings of the organisation (and, if asked, its units) that count."""
-    own = [organization.pk, *(unit_ids(organization) if filters.include_units else [])]
+    own = Q(pk=organization.pk) | Q(pk__in=units_of(organization.pk)) if filters.include_units else Q(pk=organization.pk)
+    own = Organization.objects.filter(own).values("pk")
     agreements = Agreement.objects.filter(parties__organization__in=own)
     meetings = Meeting.objects.filter(Q(organizers__organization__in=own) | Q(participants__organization__in=own))
     if filters.focal_area:
@@ -72,79 +79,70 @@ def linking_records(organization, filters):
     return agreements.values("pk"), meetings.values("pk")
 
 
+def _latest(rows, date_name):
+    """The newest dated row of `rows` (correlated with the partner), newest first."""
+    return rows.filter(**{f"{date_name}__isnull": False}).order_by(f"-{date_name}")
+
+
 def partner_queryset(organization, filters):
     """The partner organisations, latest contact first, each annotated with `latest_contact_on`
-    and carrying `shared_agreement_parties`, `shared_organized` and `shared_participations` for
-    the page that is read (three prefetch queries whatever the page size)."""
+    and `latest_contact_precision`; `shared_agreements(filters)` and `shared_meetings(filters)`
+    give the records that link a row to the organisation, as correlated subqueries."""
     agreements, meetings = linking_records(organization, filters)
-    family = {organization.pk, *unit_ids(organization), *(ancestor.pk for ancestor in organization.ancestors())}
-    latest_agreement = Subquery(
-        AgreementParty.objects.filter(organization=OuterRef("pk"), agreement__in=agreements, agreement__signed_on__isnull=False)
-        .order_by("-agreement__signed_on")
-        .values("agreement__signed_on")[:1]
-    )
-    latest_meeting = Subquery(
-        Meeting.objects.filter(pk__in=meetings, starts_on__isnull=False)
-        .filter(Q(organizers__organization=OuterRef("pk")) | Q(participants__organization=OuterRef("pk")))
-        .order_by("-starts_on")
-        .values("starts_on")[:1]
-    )
+    shared_agreements = _shared_agreements(agreements)
+    shared_meetings = _shared_meetings(meetings)
+    latest_agreement = _latest(shared_agreements, "signed_on")
+    latest_meeting = _latest(shared_meetings, "starts_on")
     linked = (
         Q(pk__in=AgreementParty.objects.filter(agreement__in=agreements).values("organization"))
         | Q(pk__in=MeetingOrganizer.objects.filter(meeting__in=meetings).values("organization"))
         | Q(pk__in=Participant.objects.filter(meeting__in=meetings, organization__isnull=False).values("organization"))
     )
-    return (
+    queryset = (
         Organization.objects.filter(linked)
-        .exclude(pk__in=family)
-        .select_related("parent")
+        .exclude(pk__in=family_of(organization.pk))
         .annotate(
-            latest_agreement_on=latest_agreement,
-            latest_meeting_on=latest_meeting,
+            latest_agreement_on=Subquery(latest_agreement.values("signed_on")[:1]),
+            latest_agreement_precision=Subquery(latest_agreement.values("signed_precision")[:1]),
+            latest_meeting_on=Subquery(latest_meeting.values("starts_on")[:1]),
+            latest_meeting_precision=Subquery(latest_meeting.values("starts_precision")[:1]),
         )
         .annotate(
             # Greatest() is NULL on SQLite when either side is; the Coalesce makes both agree.
             latest_contact_on=Greatest(
                 Coalesce("latest_agreement_on", "latest_meeting_on"),
                 Coalesce("latest_meeting_on", "latest_agreement_on"),
+            ),
+        )
+        .annotate(
+            latest_contact_precision=Case(
+                When(latest_contact_on__isnull=True, then=Value(None)),
+                When(latest_contact_on=F("latest_agreement_on"), then=F("latest_agreement_precision")),
+                default=F("latest_meeting_precision"),
+                output_field=CharField(),
             )
         )
         .order_by(F("latest_contact_on").desc(nulls_last=True), "name_en", "name_ar", "pk")
-        .prefetch_related(
-            Prefetch(
-                "agreement_parties",
-                queryset=AgreementParty.objects.filter(agreement__in=agreements).select_related("agreement"),
-                to_attr="shared_agreement_parties",
-            ),
-            Prefetch(
-                "meetings_organized",
-                queryset=MeetingOrganizer.objects.filter(meeting__in=meetings).select_related("meeting"),
-                to_attr="shared_organized",
-            ),
-            Prefetch(
-                "participations",
-                queryset=Participant.objects.filter(meeting__in=meetings).select_related("meeting"),
-                to_attr="shared_participations",
-            ),
+    )
+    queryset.shared_agreements = shared_agreements
+    queryset.shared_meetings = shared_meetings
+    return queryset
+
+
+def _shared_agreements(agreements):
+    """The linking agreements the partner row is a party to, newest first, undated last."""
+    return Agreement.objects.filter(pk__in=agreements, parties__organization=OuterRef("pk")).order_by(
+        F("signed_on").desc(nulls_last=True), "title_en", "pk"
+    )
+
+
+def _shared_meetings(meetings):
+    """The linking meetings the partner row organised or took part in, newest first."""
+    return (
+        Meeting.objects.filter(pk__in=meetings)
+        .filter(
+            Exists(MeetingOrganizer.objects.filter(meeting=OuterRef("pk"), organization=OuterRef(OuterRef("pk"))))
+            | Exists(Participant.objects.filter(meeting=OuterRef("pk"), organization=OuterRef(OuterRef("pk"))))
         )
-    )
-
-
-def _newest_first(records, date_name):
-    """Dated records newest first, undated ones after them."""
-    return sorted(
-        records,
-        key=lambda record: (getattr(record, date_name) is None, -(getattr(record, date_name) or date.min).toordinal()),
-    )
-
-
-def as_partner(organization):
-    """A partner from a row of `partner_queryset`, its links deduplicated and newest first."""
-    agreements = {party.agreement.pk: party.agreement for party in organization.shared_agreement_parties}
-    meetings = {link.meeting.pk: link.meeting for link in organization.shared_organized}
-    meetings.update({link.meeting.pk: link.meeting for link in organization.shared_participations})
-    return Partner(
-        organization=organization,
-        agreements=_newest_first(agreements.values(), "signed_on"),
-        meetings=_newest_first(meetings.values(), "starts_on"),
+        .order_by(F("starts_on").desc(nulls_last=True), "title_en", "pk")
     )

@@ -1,12 +1,11 @@
-from datetime import date
-
 from django_countries.serializer_fields import CountryField
 from rest_framework import serializers
 
 from agreements.models import Agreement, AgreementParty, FundingCommitment
-from crm.api import ModelValidatedSerializer
+from crm.api import CodeField, ModelValidatedSerializer
 from meetings.models import Meeting
 
+from .dates import DatePrecision
 from .models import Citation, FocalArea, Organization, OrganizationName, Person, PersonName, Position, Source
 
 
@@ -153,25 +152,21 @@ class PartnerOrganizationSerializer(OrganizationSummarySerializer):
 
 
 class PartnerSerializer(serializers.Serializer):
-    """One line of an organisation's partner list."""
+    """One line of an organisation's partner list: the partner, the latest contact (the
+    newest dated agreement or meeting that links them, with its precision) and those links."""
 
-    organization = PartnerOrganizationSerializer(read_only=True)
-    latest_contact_on = serializers.SerializerMethodField()
-    latest_contact_precision = serializers.SerializerMethodField()
+    organization = PartnerOrganizationSerializer(source="*", read_only=True)
+    latest_contact_on = serializers.DateField(read_only=True, allow_null=True)
+    latest_contact_precision = serializers.ChoiceField(choices=DatePrecision.choices, read_only=True, allow_null=True)
     agreements = AgreementLinkSerializer(many=True, read_only=True)
     meetings = MeetingLinkSerializer(many=True, read_only=True)
-
-    def get_latest_contact_on(self, partner) -> date | None:
-        return partner.latest_contact[0]
-
-    def get_latest_contact_precision(self, partner) -> str | None:
-        return partner.latest_contact[1]
 
 
 class OrganizationAgreementSerializer(serializers.ModelSerializer):
     """An agreement the organisation is party to, and in what role."""
 
     agreement = AgreementLinkSerializer(read_only=True)
+    iati_role_code = CodeField(AgreementParty.IATI_ROLE_CODES, source="role")
 
     class Meta:
         model = AgreementParty

@@ -3,14 +3,14 @@ from django_filters import utils
 from drf_spectacular.utils import extend_schema
 from rest_framework import viewsets
 from rest_framework.decorators import action
-from rest_framework.response import Response
 
 from agreements.models import AgreementParty, FundingCommitment
-from crm.api import VersionedViewSetMixin
+from crm.api import DatabaseShapedListMixin, VersionedViewSetMixin, shaped_list_response
+from crm.readpaths import ReadPlan, represent_rows
 
 from .filters import FocalAreaFilter, OrganizationFilter, PartnerListFilter, PersonFilter, SourceFilter
 from .models import Citation, FocalArea, Organization, Person, Position, Source
-from .partnerships import as_partner, partner_queryset
+from .partnerships import partner_queryset
 from .serializers import (
     FocalAreaSerializer,
     OrganizationDetailSerializer,
@@ -23,13 +23,15 @@ from .serializers import (
 CITATIONS = Prefetch("citations", queryset=Citation.objects.select_related("source"))
 
 
-class OrganizationViewSet(VersionedViewSetMixin, viewsets.ModelViewSet):
+class OrganizationViewSet(DatabaseShapedListMixin, VersionedViewSetMixin, viewsets.ModelViewSet):
     filterset_class = OrganizationFilter
     search_paths = ("", "aliases")
     ordering_fields = ["name_en", "name_ar", "acronym", "kind", "country", "founded_on", "id"]
     ordering = ["name_en", "name_ar", "id"]
 
     def get_queryset(self):
+        if self.action == "partners":
+            return Organization.objects.all()
         queryset = Organization.objects.select_related("parent").prefetch_related("aliases")
         if self.action == "retrieve":
             commitments = FundingCommitment.objects.select_related("donor", "recipient")
@@ -65,14 +67,19 @@ class OrganizationViewSet(VersionedViewSetMixin, viewsets.ModelViewSet):
         partner_filter = PartnerListFilter(request.query_params, queryset=Organization.objects.none())
         if not partner_filter.is_valid():
             raise utils.translate_validation(partner_filter.errors)
-        queryset = self.filter_queryset(partner_queryset(organization, partner_filter.partner_filter()))
-        page = self.paginate_queryset(queryset)
-        rows = page if page is not None else list(queryset)
-        data = self.get_serializer([as_partner(row) for row in rows], many=True).data
-        return self.get_paginated_response(data) if page is not None else Response(data)
+        partners = partner_queryset(organization, partner_filter.partner_filter())
+        # Built per request: the linking agreements and meetings depend on the organisation.
+        plan = ReadPlan(
+            PartnerSerializer(),
+            Organization,
+            lists={"agreements": partners.shared_agreements, "meetings": partners.shared_meetings},
+        )
+        return shaped_list_response(
+            self, self.filter_queryset(partners), plan.columns, lambda rows: represent_rows(rows, plan, request), plan
+        )
 
 
-class PersonViewSet(VersionedViewSetMixin, viewsets.ModelViewSet):
+class PersonViewSet(DatabaseShapedListMixin, VersionedViewSetMixin, viewsets.ModelViewSet):
     queryset = Person.objects.prefetch_related(
         "aliases", Prefetch("positions", queryset=Position.objects.select_related("organization"))
     )
@@ -83,7 +90,7 @@ class PersonViewSet(VersionedViewSetMixin, viewsets.ModelViewSet):
     ordering = ["name_en", "name_ar", "id"]
 
 
-class FocalAreaViewSet(VersionedViewSetMixin, viewsets.ModelViewSet):
+class FocalAreaViewSet(DatabaseShapedListMixin, VersionedViewSetMixin, viewsets.ModelViewSet):
     queryset = FocalArea.objects.all()
     serializer_class = FocalAreaSerializer
     filterset_class = FocalAreaFilter
@@ -92,7 +99,7 @@ class FocalAreaViewSet(VersionedViewSetMixin, viewsets.ModelViewSet):
     ordering = ["code"]
 
 
-class SourceViewSet(VersionedViewSetMixin, viewsets.ModelViewSet):
+class SourceViewSet(DatabaseShapedListMixin, VersionedViewSetMixin, viewsets.ModelViewSet):
     queryset = Source.objects.all()
     serializer_class = SourceSerializer
     filterset_class = SourceFilter

@@ -1,0 +1,180 @@
+"""Every API list, read with values() in one query (crm/readpaths.py), says what the serializer
+says of each record; pages follow on by cursor; CSV exports stream."""
+import base64
+import csv
+import io
+import json
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from rest_framework.request import Request
+from rest_framework.test import APIRequestFactory
+
+from agreements.models import Agreement, FundingCommitment, Payment
+from agreements.serializers import AgreementSerializer, FundingCommitmentSerializer, PaymentSerializer
+from meetings.models import Meeting
+from meetings.serializers import MeetingSerializer
+from partners.models import FocalArea, Organization, Person, Source
+from partners.serializers import (
+    FocalAreaSerializer,
+    OrganizationSerializer,
+    PersonSerializer,
+    SourceSerializer,
+)
+from tests.factories import OrganizationFactory, PaymentFactory
+
+RESOURCES = [
+    ("/api/organizations/", Organization, OrganizationSerializer),
+    ("/api/people/", Person, PersonSerializer),
+    ("/api/agreements/", Agreement, AgreementSerializer),
+    ("/api/funding-commitments/", FundingCommitment, FundingCommitmentSerializer),
+    ("/api/payments/", Payment, PaymentSerializer),
+    ("/api/meetings/", Meeting, MeetingSerializer),
+    ("/api/focal-areas/", FocalArea, FocalAreaSerializer),
+    ("/api/sources/", Source, SourceSerializer),
+]
+
+
+def statements(queries):
+    """The SQL a request ran, less the savepoints ATOMIC_REQUESTS sets inside a test's
+    transaction (in production it is a BEGIN and a COMMIT, which are not logged)."""
+    return [query["sql"] for query in queries.captured_queries if "SAVEPOINT" not in query["sql"]]
+
+
+def serialized(model, serializer_class):
+    """What the serializer says of every record, built the slow way, object by object."""
+    request = Request(APIRequestFactory().get("/"))
+    queryset = model._default_manager.all()
+    if model is FundingCommitment:
+        queryset = queryset.with_received()
+    return {
+        item["id"]: json.loads(json.dumps(item, default=str))
+        for item in serializer_class(queryset, many=True, context={"request": request}).data
+    }
+
+
+@pytest.mark.parametrize("url, model, serializer_class", RESOURCES)
+def test_a_list_says_of_each_record_what_its_serializer_says(seeded, viewer_api, url, model, serializer_class):
+    PaymentFactory()  # the seeds record no money received yet
+    listed = viewer_api.get(url, {"page_size": 500}).json()["results"]
+    assert listed
+    assert {item["id"]: item for item in listed} == serialized(model, serializer_class)
+
+
+def test_nested_records_keep_their_order_and_empty_links_are_null(seeded, viewer_api):
+    agreements = viewer_api.get("/api/agreements/", {"page_size": 500}).json()["results"]
+    with_parties = [agreement for agreement in agreements if len(agreement["parties"]) > 1]
+    assert with_parties
+    for agreement in with_parties:
+        party_ids = [party["id"] for party in agreement["parties"]]
+        assert party_ids == sorted(party_ids)
+    organizations = viewer_api.get("/api/organizations/", {"page_size": 500}).json()["results"]
+    assert any(organization["parent"] is None for organization in organizations)
+    assert any(organization["parent"] and organization["parent"]["api_url"].endswith(f"/api/organizations/{organization['parent']['id']}/") for organization in organizations)
+
+
+UNOCT = 2  # as in the seeds: the Office of Counter-Terrorism, UNCCT's parent
+
+
+@pytest.mark.parametrize(
+    "url, most_queries",
+    [(url, 1) for url, _model, _serializer in RESOURCES]
+    # The organisation whose partners are listed, then the page.
+    + [(f"/api/organizations/{UNOCT}/partners/?include_units=true", 2)],
+)
+def test_a_list_page_is_one_query_whatever_its_size(seeded, viewer_api, url, most_queries):
+    PaymentFactory()
+    viewer_api.get(url)  # the user's permissions are read once, then cached
+    for page_size in (2, 100):
+        with CaptureQueriesContext(connection) as queries:
+            response = viewer_api.get(url, {"page_size": page_size})
+        assert response.status_code == 200
+        assert len(statements(queries)) == most_queries, statements(queries)
+
+
+def walk(api, url, params):
+    """Every row of a list, page by page along the `next` links, and the pages' sizes."""
+    rows, sizes = [], []
+    response = api.get(url, params).json()
+    while True:
+        rows += response["results"]
+        sizes.append(len(response["results"]))
+        if not response["next"]:
+            return rows, sizes
+        response = api.get(response["next"]).json()
+
+
+@pytest.mark.parametrize(
+    "ordering", ["", "name_en", "-name_en", "acronym", "-acronym", "founded_on", "-founded_on", "country,-name_ar"]
+)
+def test_following_next_links_visits_every_row_once_in_order(seeded, viewer_api, ordering):
+    params = {"page_size": 3, **({"ordering": ordering} if ordering else {})}
+    everything = viewer_api.get("/api/organizations/", {**params, "page_size": 500}).json()["results"]
+    rows, sizes = walk(viewer_api, "/api/organizations/", params)
+    assert [row["id"] for row in rows] == [row["id"] for row in everything]
+    assert len(rows) == Organization.objects.count()
+    assert set(sizes[:-1]) == {3}
+
+
+def test_previous_links_walk_back_over_the_same_pages(seeded, viewer_api):
+    params = {"page_size": 4, "ordering": "-founded_on"}
+    pages = [viewer_api.get("/api/organizations/", params).json()]
+    while pages[-1]["next"]:
+        pages.append(viewer_api.get(pages[-1]["next"]).json())
+    assert len(pages) >= 3
+    assert pages[0]["previous"] is None
+    back = viewer_api.get(pages[-1]["previous"]).json()
+    assert [row["id"] for row in back["results"]] == [row["id"] for row in pages[-2]["results"]]
+    first = viewer_api.get(pages[1]["previous"]).json()
+    assert [row["id"] for row in first["results"]] == [row["id"] for row in pages[0]["results"]]
+
+
+def test_empty_values_sort_last_both_ways(viewer_api):
+    undated = OrganizationFactory(name_en="Undated", founded_on=None)
+    OrganizationFactory(name_en="Old", founded_on="1990-01-01")
+    OrganizationFactory(name_en="New", founded_on="2020-01-01")
+    for ordering in ("founded_on", "-founded_on"):
+        rows, _sizes = walk(viewer_api, "/api/organizations/", {"ordering": ordering, "page_size": 1})
+        assert rows[-1]["id"] == undated.pk, ordering
+
+
+def test_a_count_is_given_only_when_asked_for(seeded, viewer_api):
+    assert "count" not in viewer_api.get("/api/organizations/").json()
+    counted = viewer_api.get("/api/organizations/", {"count": "true", "kind": "member_state"}).json()
+    assert counted["count"] == Organization.objects.filter(kind="member_state").count()
+
+
+def forged_cursor(payload):
+    return base64.urlsafe_b64encode(json.dumps(payload).encode()).decode().rstrip("=")
+
+
+@pytest.mark.parametrize(
+    "cursor",
+    [
+        "not a cursor",
+        forged_cursor({"order": ["-name_en", "pk"], "after": ["x", 1]}),  # another ordering's cursor
+        forged_cursor({"order": ["name_en", "name_ar", "pk"], "after": ["x"]}),
+    ],
+)
+def test_a_bad_cursor_gets_400_naming_it(seeded, viewer_api, cursor):
+    response = viewer_api.get("/api/organizations/", {"cursor": cursor})
+    assert response.status_code == 400
+    assert list(response.json()) == ["cursor"]
+
+
+def test_a_csv_export_streams_every_row_in_the_serializers_columns(seeded, viewer_api, monkeypatch):
+    monkeypatch.setattr("crm.api.CSV_CHUNK_ROWS", 4)  # several chunks from the seed data
+    response = viewer_api.get("/api/organizations/", {"format": "csv"})
+    assert response.status_code == 200
+    assert response.streaming
+    text = b"".join(response.streaming_content).decode("utf-8")
+    assert text.startswith("\ufeff")
+    rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
+    assert len(rows) == Organization.objects.count()
+    assert len({row["id"] for row in rows}) == len(rows)
+    header = next(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    assert header[:4] == ["id", "api_url", "name_en", "name_ar"]
+    assert "parent.name_en" in header
+    qatar = next(row for row in rows if row["name_ar"] == "دولة قطر")
+    assert qatar["country"] == "QA"
