@@ -243,8 +243,17 @@ class CountingPeer:
         self.connection = connection
         self.queries = 0
 
+    def cursor(self):
+        """A cursor, on a new connection if PostgreSQL dropped the last one (a restart mid-run)."""
+        if self.connection.closed:
+            import psycopg2
+
+            self.connection = psycopg2.connect(self.connection.dsn)
+            self.connection.autocommit = True
+        return self.connection.cursor()
+
     def execute(self, sql, params=None):
-        cursor = self.connection.cursor()
+        cursor = self.cursor()
         cursor.execute(sql, params)
         self.queries += 1
         return cursor
@@ -368,6 +377,18 @@ class RawPeer(CountingPeer):
             writer.writerow([*row[:8], agreements, meetings])
         return buffer.getvalue().encode("utf-8")
 
+    def organization_export_csv(self):
+        """Every organisation as CSV in the list's order, written by PostgreSQL's COPY: the
+        floor for a full export (a naive export would build the whole list in memory first)."""
+        buffer = io.BytesIO()
+        self.cursor().copy_expert(
+            f"COPY (SELECT {', '.join('o.' + field for field in ORGANIZATION_FIELDS)} FROM {T['organization']} o "
+            f"ORDER BY {ORGANIZATION_ORDER}) TO STDOUT WITH (FORMAT csv, HEADER)",
+            buffer,
+        )
+        self.queries += 1
+        return buffer.getvalue()
+
     def funding_summary(self, group_by):
         columns, sql = funding_summary_sql(group_by)
         cursor = self.execute(sql)
@@ -470,7 +491,7 @@ class JsonAggPeer(CountingPeer):
                    page.latest AS latest_contact_on, page.latest_precision AS latest_contact_precision, pl.agreements, pl.meetings
               FROM page LEFT JOIN page_links pl ON pl.partner_id = page.id
              ORDER BY page.latest DESC NULLS LAST, page.name_en, page.name_ar, page.id"""
-        cursor = self.connection.cursor()
+        cursor = self.cursor()
         query = cursor.mogrify(query, params).decode("utf-8")
         buffer = io.BytesIO()
         cursor.copy_expert(f"COPY ({query}) TO STDOUT WITH (FORMAT csv, HEADER)", buffer)

@@ -9,7 +9,6 @@ repetitions after a warm-up, so a slow minute on a shared machine hits every var
 Figures only: nothing here fails on a timing.
 """
 import argparse
-import base64
 import json
 import math
 import os
@@ -25,6 +24,10 @@ DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/crm_bench_{size}"
 # A statement that filters on a search key (not one that merely selects the column).
 SEARCH_CONDITION = re.compile(r'search_key"?(::text)?\)?\s+(LIKE|%>|%%>)')
 PAGE_SIZE = 50
+# Rows per request while walking a cursor list to a deep page (the API's largest page size).
+WALK_PAGE_SIZE = 500
+# Failed timed calls a variant may have before it is reported as an error.
+MAX_ERRORS = 3
 
 
 def configure_environment(url):
@@ -124,7 +127,10 @@ class Variant:
     rows: object = None
     ids: object = None
     peak_bytes: object = None
+    drain: object = None  # () -> status: one call that reads the body chunk by chunk, keeping none
     repetitions: int = 0
+    errors: int = 0
+    overhead: int = 0  # statements around the data ones: transaction, session and user
     captured: list = field(default_factory=list)
 
 
@@ -134,6 +140,36 @@ class Case:
     variants: list
     kind: str = "page"  # page, export, other
     explain: bool = False
+
+    @property
+    def key(self):
+        """The name without the figures that change with the size: the same case at S, M and L."""
+        return re.sub(r"\s+", " ", re.sub(r"«[^»]*»|\(all [\d,]+\)|\([^)]*\d[^)]*\)|\d[\d,/]*", "", self.name)).strip()
+
+    @property
+    def group(self):
+        """Which query-count target applies: list, detail, summary, admin or export."""
+        for prefix, group in [("admin:", "admin"), ("funding summary", "summary"), ("organisation detail", "detail")]:
+            if self.name.startswith(prefix):
+                return group
+        return "export" if self.kind == "export" else "list"
+
+
+def with_query(url, **params):
+    """The path and query of `url` (absolute or not) with `params` set in its query."""
+    parts = urlsplit(url)
+    query = parse_qs(parts.query, keep_blank_values=True)
+    query.update({key: [str(value)] for key, value in params.items()})
+    return f"{parts.path}?{urlencode(query, doseq=True)}"
+
+
+OVERHEAD = re.compile(r'^\s*(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE)\b|FROM "(django_session|auth_user|authtoken_token)"', re.IGNORECASE)
+
+
+def data_queries(sqls):
+    """Statements that read or write the request's data: not the transaction of ATOMIC_REQUESTS,
+    nor the session and user lookups of authentication (the same for every request)."""
+    return sum(1 for sql in sqls if not OVERHEAD.search(sql))
 
 
 def percentile(samples, share):
@@ -198,6 +234,8 @@ class Runner:
         self.client = Client()
         self.client.force_login(user)
         self.info = self.sql_one("SELECT value FROM bench_info WHERE key = 'dataset'")
+        self.walk_notes = {}
+        self.pagination = "page number"
 
     def sql_one(self, sql, params=None):
         with self.floor.connection.cursor() as cursor:
@@ -207,6 +245,8 @@ class Runner:
 
     # -- variant factories ------------------------------------------------------------------
     def http(self, name, path):
+        if path is None:
+            return Variant(name, None, None, status="n/a (no deep page: see notes)")
         client = self.client
 
         def call():
@@ -218,7 +258,13 @@ class Runner:
                 result = call()
             return result, len(context.captured_queries), [query["sql"] for query in context.captured_queries]
 
-        return Variant(name, call, count)
+        def drain():
+            response = client.get(path)
+            for _chunk in response.streaming_content if response.streaming else [response.content]:
+                pass
+            return response.status_code
+
+        return Variant(name, call, count, drain=drain)
 
     def peer(self, name, peer, method, *args, **kwargs):
         bound = getattr(peer, method)
@@ -258,9 +304,9 @@ class Runner:
             "hub partners": len(partner_rows), "partner deep page": partner_deep,
         }
 
-        def organization_case(title, query, peer_filters, after=None, naive_query=None, explain=False):
+        def organization_case(title, query, peer_filters, after=None, naive_query=None, explain=False, app_path=None):
             variants = [
-                self.http("app", f"/api/organizations/?{query}"),
+                self.http("app", app_path or f"/api/organizations/?{query}"),
                 self.peer("floor", floor, "organization_page", after=after, **peer_filters),
                 self.peer("json_agg", agg, "organization_page", after=after, **peer_filters),
                 self.http("naive DRF", f"/bench/naive/organizations/?{naive_query or query}"),
@@ -269,8 +315,8 @@ class Runner:
 
         cases = [
             organization_case("organisations: first page", "page_size=50", {}),
-            organization_case(f"organisations: deep page {deep}/{pages}", self.deep_query(deep, position), {}, after=position,
-                              naive_query=f"page={deep}"),
+            organization_case(f"organisations: deep page {deep}/{pages}", "", {}, after=position,
+                              naive_query=f"page={deep}", app_path=self.page_url("/api/organizations/", (deep - 1) * PAGE_SIZE)),
             organization_case("organisations: QA member state, pcve", f"country=QA&kind=member_state&focal_area={focal}",
                               {"country": "QA", "kind": "member_state", "focal_area": focal}),
             organization_case("organisations: QA government body, pcve", f"country=QA&kind=government_body&focal_area={focal}",
@@ -294,7 +340,7 @@ class Runner:
                 self.peer("json_agg", agg, "partner_page_json", hub),
             ]),
             Case(f"partners of {hub}: deep page {partner_deep}/{partner_pages}", [
-                self.http("app", f"/api/organizations/{hub}/partners/?page={partner_deep}"),
+                self.http("app", self.page_url(f"/api/organizations/{hub}/partners/", (partner_deep - 1) * PAGE_SIZE)),
                 self.peer("floor", floor, "partner_page_json", hub, after=partner_position),
                 self.peer("json_agg", agg, "partner_page_json", hub, after=partner_position),
             ]),
@@ -313,6 +359,10 @@ class Runner:
                 self.peer("floor", floor, "funding_summary", "year"),
                 self.peer("json_agg", agg, "funding_summary", "year"),
             ], kind="other"),
+            Case(f"organisations: CSV export (all {organizations:,})", [
+                self.http("app", "/api/organizations/?format=csv"),
+                self.peer("floor", floor, "organization_export_csv"),
+            ], kind="export"),
             Case("admin: organisations", [self.http("app", "/admin/partners/organization/")], kind="other"),
             Case("admin: organisations ?q=centre", [self.http("app", "/admin/partners/organization/?q=centre")], kind="other"),
             Case("admin: agreements", [self.http("app", "/admin/agreements/agreement/")], kind="other"),
@@ -321,22 +371,42 @@ class Runner:
         ]
         return cases
 
-    def deep_query(self, deep, position):
-        """The app's deep page: ?page=N, or a cursor to the same row if the list paginates by cursor."""
-        status, body = self.http("probe", "/api/organizations/?page_size=50").call()
-        following = ""
-        if status == 200:
-            try:
-                following = json.loads(body).get("next") or ""
-            except ValueError:
-                following = ""
-        if "cursor=" not in following:
-            return f"page_size=50&page={deep}"
-        # DRF's CursorPagination: base64 of "p=<value of the first ordering field>" of the row before.
-        token = base64.b64encode(urlencode({"p": position[0]}).encode()).decode()
-        query = parse_qs(urlsplit(following).query)
-        query["cursor"] = [token]
-        return urlencode(query, doseq=True)
+    def page_url(self, path, rows_before, deadline=120.0):
+        """The URL of the list page that starts after `rows_before` rows, for the timed calls.
+
+        A page-number list (a `count` and `?page=` links) gives ?page=N. A cursor list is walked
+        from its first page along its `next` links, untimed, with the largest page size it takes,
+        and the last link is asked for PAGE_SIZE rows; so the token is the app's own, opaque.
+        None (with the reason in self.walk_notes) if the list fails or the walk exceeds `deadline`."""
+        separator = "&" if "?" in path else "?"
+        status, body = self.http("probe", f"{path}{separator}page_size={PAGE_SIZE}").call()
+        if status != 200:
+            self.walk_notes[path] = f"first page answered HTTP {status}"
+            return None
+        data = json.loads(body)
+        following = data.get("next") or ""
+        if "count" in data and "cursor=" not in following:
+            return f"{path}{separator}page_size={PAGE_SIZE}&page={rows_before // PAGE_SIZE + 1}"
+        self.pagination = "cursor"
+        started = time.perf_counter()
+        url, remaining, requests = f"{path}{separator}page_size={min(WALK_PAGE_SIZE, rows_before)}", rows_before, 0
+        while remaining > 0:
+            if time.perf_counter() - started > deadline:
+                self.walk_notes[path] = f"walk stopped after {deadline:g} s ({requests} requests)"
+                return None
+            status, body = self.http("walk", url).call()
+            requests += 1
+            if status != 200:
+                self.walk_notes[path] = f"walk answered HTTP {status} after {requests} requests"
+                return None
+            data = json.loads(body)
+            remaining -= len(data["results"])
+            if not data.get("next"):
+                self.walk_notes[path] = f"the list ended {remaining} rows early"
+                return None
+            url = with_query(data["next"], page_size=min(WALK_PAGE_SIZE, remaining) if remaining > 0 else PAGE_SIZE)
+        self.walk_notes[path] = f"walked {requests} pages in {time.perf_counter() - started:.1f} s"
+        return url
 
     # -- measuring ----------------------------------------------------------------------------
     def failed(self, variant, error):
@@ -350,6 +420,8 @@ class Runner:
     def prepare(self, case, variant):
         """One checked call: status, queries per request, rows; n/a for an endpoint that is not there
         yet. A variant slower than the budget gets no warm-up and fewer repetitions."""
+        if variant.status != "ok":
+            return
         started = time.perf_counter()
         try:
             (status, body), queries, sqls = variant.count_queries()
@@ -363,7 +435,8 @@ class Runner:
         if status != 200:
             variant.status = f"error (HTTP {status})"
             return
-        variant.queries = queries
+        variant.queries = data_queries(sqls) if sqls else queries
+        variant.overhead = queries - variant.queries
         variant.captured = sqls
         variant.rows, variant.ids = summarise(body, case.kind)
         once = first
@@ -382,7 +455,7 @@ class Runner:
         for case in cases:
             for variant in case.variants:
                 self.prepare(case, variant)
-        rounds = max((variant.repetitions for case in cases for variant in case.variants), default=0)
+        rounds = max((variant.repetitions for case in cases for variant in case.variants), default=0) + MAX_ERRORS
         for round_number in range(rounds):
             for case in cases:
                 active = [variant for variant in case.variants if variant.status == "ok" and len(variant.samples) < variant.repetitions]
@@ -392,11 +465,21 @@ class Runner:
                 for variant in active[shift:] + active[:shift]:
                     started = time.perf_counter()
                     try:
-                        variant.call()
+                        status, _body = variant.call()
                     except Exception as error:  # noqa: BLE001
-                        self.failed(variant, error)
+                        status = error
+                        self.connection.close()
+                    if status == 200:
+                        variant.samples.append(time.perf_counter() - started)
                         continue
-                    variant.samples.append(time.perf_counter() - started)
+                    # A failed call is no sample; a few (PostgreSQL restarted by another bench) are
+                    # retried in the next rounds, more end the variant.
+                    variant.errors += 1
+                    if variant.errors > MAX_ERRORS:
+                        if isinstance(status, Exception):
+                            self.failed(variant, status)
+                        else:
+                            variant.status, variant.samples = f"error (HTTP {status} while timing)", []
         for case in cases:
             if case.kind != "export":
                 continue
@@ -405,7 +488,8 @@ class Runner:
                     continue
                 tracemalloc.start()
                 try:
-                    variant.call()
+                    # A streamed body is read and dropped chunk by chunk, as a client socket would.
+                    (variant.drain or variant.call)()
                     variant.peak_bytes = tracemalloc.get_traced_memory()[1]
                 except Exception as error:  # noqa: BLE001
                     self.failed(variant, error)
@@ -414,17 +498,18 @@ class Runner:
 
     # -- reporting ----------------------------------------------------------------------------
     def explain(self, cases):
-        """EXPLAIN (ANALYZE, BUFFERS) of the app's search queries: what scans serve them."""
+        """Per search case: EXPLAIN (ANALYZE, BUFFERS) of the app's statements that filter on a
+        search key (which scans serve them), and the database time of all the request's
+        statements, re-run `repeat` times (p50/p95)."""
         with self.connection.cursor() as cursor:
             cursor.execute("SELECT indexname FROM pg_indexes WHERE indexdef LIKE '%%search_key%%'")
             key_indexes = {row[0] for row in cursor.fetchall()}
-        lines = []
         for case in cases:
             if not case.explain:
                 continue
             app = case.variants[0]
+            case.plans, case.db_samples = [], []
             if app.status != "ok":
-                lines.append(f"{case.name}: app {app.status}")
                 continue
             for sql in app.captured:
                 if not SEARCH_CONDITION.search(sql):
@@ -435,37 +520,50 @@ class Runner:
                         plan = cursor.fetchone()[0]
                         plan = json.loads(plan) if isinstance(plan, str) else plan
                 except Exception as error:  # noqa: BLE001
-                    lines.append(f"{case.name}: EXPLAIN failed ({'timeout' if is_timeout(error) else type(error).__name__})")
+                    case.plans.append({"error": "timeout" if is_timeout(error) else type(error).__name__})
                     self.connection.close()
                     continue
-                lines.append(f"{case.name} [{'count' if sql.lstrip().upper().startswith('SELECT COUNT') else 'page'}]: "
-                             + plan_summary(plan[0], key_indexes))
-        return lines
+                case.plans.append(plan_facts(plan[0], key_indexes))
+            try:
+                for _ in range(self.repeat):
+                    started = time.perf_counter()
+                    with self.connection.cursor() as cursor:
+                        for sql in app.captured:
+                            cursor.execute(sql)
+                            if cursor.description:
+                                cursor.fetchall()
+                    case.db_samples.append(time.perf_counter() - started)
+            except Exception:  # noqa: BLE001 - the plans above say why
+                self.connection.close()
 
-    def report(self, cases, generate_seconds=None):
+    def report(self, cases):
         facts = ", ".join(f"{key} {value:,}" if isinstance(value, int) else f"{key} {value}" for key, value in self.facts.items())
-        print(f"\n=== size {self.size}: {facts}")
-        headers = ["case", "variant", "p50 ms", "p95 ms", "queries", "rows", "same rows", "× floor", "× naive"]
+        print(f"\n=== size {self.size}: {facts}; app pagination: {self.pagination}")
+        for path, note in self.walk_notes.items():
+            print(f"  deep page of {path}: {note}")
+        headers = ["case", "variant", "p50 ms", "p95 ms", "queries", "rows", "same rows", "× floor", "× json_agg", "× naive"]
         table = []
         for case in cases:
-            floor = next((v for v in case.variants if v.name == "floor" and v.samples), None)
-            naive = next((v for v in case.variants if v.name == "naive DRF" and v.samples), None)
+            peers = {name: next((v for v in case.variants if v.name == name and v.samples), None)
+                     for name in ("floor", "json_agg", "naive DRF")}
             app = next((v for v in case.variants if v.name == "app" and v.ids is not None), None)
             for index, variant in enumerate(case.variants):
                 label = case.name if index == 0 else ""
                 if variant.status != "ok":
-                    table.append([label, variant.name, variant.status, "", "", "", "", "", ""])
+                    table.append([label, variant.name, variant.status, "", "", "", "", "", "", ""])
                     continue
                 p50, p95 = percentile(variant.samples, 0.5), percentile(variant.samples, 0.95)
                 same = ""
                 if case.kind == "page" and app is not None and variant is not app and variant.ids is not None:
                     same = "yes" if variant.ids == app.ids else "no"
                 table.append([
-                    label, variant.name, f"{p50 * 1000:.1f}", f"{p95 * 1000:.1f}", str(variant.queries),
+                    label, variant.name, f"{p50 * 1000:.1f}", f"{p95 * 1000:.1f}",
+                    f"{variant.queries} (+{variant.overhead})" if variant.overhead else str(variant.queries),
                     "" if variant.rows is None else f"{variant.rows:,}", same,
-                    ratio(p50, floor), ratio(p50, naive),
+                    *(ratio(p50, peers[name]) if variant.name != name else "" for name in ("floor", "json_agg", "naive DRF")),
                 ])
         print_table(headers, table)
+        print("  queries: the request's data statements (+ its transaction, session and user lookups); targets count the first")
         exports = [(case, variant) for case in cases if case.kind == "export" for variant in case.variants if variant.samples]
         if exports:
             print()
@@ -474,11 +572,170 @@ class Runner:
                  "" if variant.peak_bytes is None else f"{variant.peak_bytes / 1e6:.1f}"]
                 for case, variant in exports
             ])
-        lines = self.explain(cases)
-        if lines:
-            print("\nsearch plans (EXPLAIN ANALYZE, BUFFERS of the app's queries):")
-            for line in lines:
-                print("  " + line)
+        admins = [(case, case.variants[0]) for case in cases if case.group == "admin"]
+        if admins:
+            print()
+            print_table(["admin changelist", "p50 ms", "queries", "full-table COUNT(*)"], [
+                [case.name, *([f"{percentile(app.samples, 0.5) * 1000:.1f}", str(app.queries),
+                               ", ".join(full_table_counts(app.captured)) or "none"] if app.samples else [app.status, "", ""])]
+                for case, app in admins
+            ])
+        searches = [case for case in cases if case.explain]
+        if searches:
+            print("\nsearch plans (EXPLAIN ANALYZE of the app's statements that filter on search_key; db ms = all the request's statements re-run):")
+            rows = []
+            for case in searches:
+                app = case.variants[0]
+                if app.status != "ok":
+                    rows.append([case.name, app.status, "", "", "", "", ""])
+                    continue
+                plans = getattr(case, "plans", [])
+                db = getattr(case, "db_samples", [])
+                rows.append([
+                    case.name, "" if app.rows is None else f"{app.rows:,}",
+                    "yes" if plans and all(plan.get("index") for plan in plans) else "no",
+                    ", ".join(sorted({table for plan in plans for table in plan.get("seq_scans", [])})) or "none",
+                    f"{percentile(db, 0.5) * 1000:.1f}" if db else "", f"{percentile(db, 0.95) * 1000:.1f}" if db else "",
+                    "; ".join(plan.get("error") or plan["scans"] for plan in plans)[:160],
+                ])
+            print_table(["search", "rows", "index", "seq scan on", "db p50 ms", "db p95 ms", "scans"], rows)
+        self.print_targets(cases)
+
+    def print_targets(self, cases):
+        """The issue's targets that one size can show, each met or missed (with the figure)."""
+        results = targets_at(self.size, cases)
+        print(f"\ntargets at {self.size} (issue 6):")
+        for target, verdict, figure in results:
+            print(f"  {verdict:<7} {target}: {figure}")
+
+
+# ---------------------------------------------------------------------------------------------
+# Targets (issue 6); figures only, the process never fails on them
+
+TARGET_SIZES = {"M", "L"}
+QUERY_LIMITS = {"list": 2, "detail": 4, "summary": 2, "admin": 6}
+FULL_COUNT = re.compile(r"^\s*SELECT\s+COUNT\(", re.IGNORECASE)
+
+
+def full_table_counts(sqls):
+    """The tables a statement counts without a WHERE clause (what a changelist does on every load)."""
+    tables = []
+    for sql in sqls:
+        if FULL_COUNT.match(sql) and not re.search(r"\bWHERE\b", sql, re.IGNORECASE):
+            match = re.search(r'FROM\s+"?(\w+)"?', sql)
+            tables.append(match.group(1) if match else "?")
+    return tables
+
+
+def verdict(ok, size, sizes=TARGET_SIZES):
+    if ok is None:
+        return "n/a"
+    if size not in sizes:
+        return "(info)"
+    return "met" if ok else "MISSED"
+
+
+def p50_of(case, name):
+    variant = next((v for v in case.variants if v.name == name and v.samples), None)
+    return percentile(variant.samples, 0.5) if variant else None
+
+
+def targets_at(size, cases):
+    results = []
+    lists = [case for case in cases if case.kind == "page"]
+
+    ratios = [(p50_of(c, "app") / p50_of(c, "floor"), c.name) for c in lists if p50_of(c, "app") and p50_of(c, "floor")]
+    missing = [c.name for c in lists if not p50_of(c, "app")]
+    worst = max(ratios, default=None)
+    ok = None if not ratios else (worst[0] <= 1.5 and not missing)
+    figure = f"worst {worst[0]:.1f}× ({worst[1]})" if worst else "no list measured"
+    if missing:
+        figure += f"; not measured: {len(missing)} ({missing[0]}…)"
+    results.append(("API list pages within 1.5× the floor (M, L)", verdict(ok, size), figure))
+
+    speedups = [(p50_of(c, "naive DRF") / p50_of(c, "app"), c.name) for c in lists if p50_of(c, "app") and p50_of(c, "naive DRF")]
+    least = min(speedups, default=None)
+    results.append(("at least 20× faster than the naive peer (L)", verdict(None if not least else least[0] >= 20, size, {"L"}),
+                    f"least {least[0]:.1f}× ({least[1]})" if least else "n/a"))
+
+    for group, limit in QUERY_LIMITS.items():
+        measured = [(c.variants[0].queries, c.name) for c in cases if c.group == group and c.variants[0].queries is not None]
+        most = max(measured, default=None)
+        results.append((f"queries per request, {group} ≤ {limit}",
+                        verdict(None if not most else most[0] <= limit, size, {"S", "M", "L"}),
+                        f"most {most[0]} ({most[1]})" if most else "n/a"))
+
+    searches = [c for c in cases if c.explain and "2-letter" not in c.name]
+    indexed = [c for c in searches if getattr(c, "plans", None) and all(p.get("index") for p in c.plans)]
+    results.append(("search of 3+ letters uses an index (EXPLAIN)", verdict(bool(searches) and len(indexed) == len(searches), size),
+                    f"{len(indexed)} of {len(searches)} searches"))
+    db95 = [(percentile(c.db_samples, 0.95), c.name) for c in searches if getattr(c, "db_samples", None)]
+    slowest = max(db95, default=None)
+    results.append(("search p95 database time ≤ 20 ms (L)", verdict(None if not slowest else slowest[0] <= 0.020, size, {"L"}),
+                    f"slowest {slowest[0] * 1000:.1f} ms ({slowest[1]})" if slowest else "n/a"))
+    misspelt = next((c for c in cases if "misspelt" in c.name), None)
+    found = misspelt.variants[0].rows if misspelt and misspelt.variants[0].status == "ok" else None
+    results.append(("tolerant of a one-letter misspelling", verdict(None if found is None else found > 0, size, {"S", "M", "L"}),
+                    f"{found} rows" if found is not None else "n/a"))
+    short = next((c for c in cases if "2-letter" in c.name), None)
+    if short is not None:
+        app = short.variants[0]
+        if app.status == "error (HTTP 400)":
+            ok, figure = True, "answers 400"
+        elif app.status == "ok" and getattr(short, "plans", None):
+            scans = sorted({t for p in short.plans for t in p.get("seq_scans", [])})
+            ok, figure = not scans, f"{app.rows} rows; seq scan on {', '.join(scans) or 'nothing'}"
+        else:
+            ok, figure = None, app.status
+        results.append(("shorter terms: prefix match or 400, never a full scan", verdict(ok, size), figure))
+
+    for case in cases:
+        if case.group == "summary":
+            p50 = p50_of(case, "app")
+            limit = {"M": 50, "L": 100}.get(size, 50)
+            results.append((f"{case.name} p50 ≤ {limit} ms (M 50, L 100)", verdict(None if p50 is None else p50 * 1000 <= limit, size),
+                            f"{p50 * 1000:.1f} ms" if p50 is not None else case.variants[0].status))
+
+    for case in cases:
+        if case.group == "admin" and "?" not in case.name:
+            app = case.variants[0]
+            counts = full_table_counts(app.captured) if app.queries is not None else []
+            ok = None if app.queries is None else app.queries <= 6 and not counts
+            results.append((f"{case.name}: ≤ 6 queries, no full-table count (M)", verdict(ok, size),
+                            f"{app.queries} queries, full-table COUNT(*) on {', '.join(counts) or 'nothing'}"
+                            if app.queries is not None else app.status))
+    results.append(("≥ 0.7× the floor's requests/s over HTTP; worker RSS ≤ 150 MB", "see", "python -m bench.http"))
+    return results
+
+
+def print_cross_size_targets(measured):
+    """The targets that compare sizes: lists at L against S, export memory at L against M."""
+    print("\ntargets across sizes (issue 6):")
+    if "S" in measured and "L" in measured:
+        small = {c.key: p50_of(c, "app") for c in measured["S"] if c.kind == "page"}
+        growth = [(p50_of(c, "app") / small[c.key], c.name) for c in measured["L"]
+                  if c.kind == "page" and p50_of(c, "app") and small.get(c.key)]
+        worst = max(growth, default=None)
+        print(f"  {'met' if worst and worst[0] <= 1.2 else 'MISSED' if worst else 'n/a':<7} list pages at L ≤ 1.2× their time at S: "
+              + (f"worst {worst[0]:.2f}× ({worst[1]})" if worst else "n/a"))
+    else:
+        print("  n/a     list pages at L ≤ 1.2× their time at S: needs --sizes S,…,L")
+    if "M" in measured and "L" in measured:
+        rows = []
+        for case in measured["L"]:
+            if case.kind != "export":
+                continue
+            other = next((c for c in measured["M"] if c.key == case.key), None)
+            big, medium = case.variants[0].peak_bytes, other.variants[0].peak_bytes if other else None
+            if big is None or medium is None:
+                rows.append(f"  n/a     {case.key}: peak memory the same at M and L")
+                continue
+            same = big <= medium * 1.25 + 1e6
+            rows.append(f"  {'met' if same else 'MISSED':<7} {case.key}: peak memory the same at M and L: "
+                        f"M {medium / 1e6:.1f} MB, L {big / 1e6:.1f} MB")
+        print("\n".join(rows) or "  n/a     exports: none measured")
+    else:
+        print("  n/a     exports stream (peak memory the same at M and L): needs --sizes M,L")
 
 
 def ratio(p50, reference):
@@ -496,7 +753,12 @@ def print_table(headers, rows):
         print("  ".join(cells).rstrip())
 
 
-def plan_summary(plan, key_indexes):
+SEARCH_TABLES = {"partners_organization", "partners_organizationname"}
+
+
+def plan_facts(plan, key_indexes):
+    """What an EXPLAIN ANALYZE plan shows: whether an index on search_key serves it, which search
+    tables it reads whole, and its scans."""
     nodes = []
 
     def walk(node):
@@ -509,15 +771,16 @@ def plan_summary(plan, key_indexes):
     for node in nodes:
         if "Scan" in node["Node Type"]:
             target = node.get("Index Name") or node.get("Relation Name") or ""
-            entry = f"{node['Node Type']} {target} ({node.get('Actual Rows', 0)} rows × {node.get('Actual Loops', 1)})"
+            entry = f"{node['Node Type']} {target} ({node.get('Actual Rows', 0)}×{node.get('Actual Loops', 1)})"
             if entry not in scans:
                 scans.append(entry)
-    top = plan["Plan"]
-    uses_key_index = any(node.get("Index Name") in key_indexes for node in nodes)
-    return (
-        f"{plan.get('Execution Time', 0):.1f} ms; buffers hit {top.get('Shared Hit Blocks', 0)} read {top.get('Shared Read Blocks', 0)}; "
-        f"index on search_key used: {'yes' if uses_key_index else 'no'}; " + "; ".join(scans[:6])
-    )
+    return {
+        "index": any(node.get("Index Name") in key_indexes for node in nodes),
+        "seq_scans": [node["Relation Name"] for node in nodes
+                      if node["Node Type"] == "Seq Scan" and node.get("Relation Name") in SEARCH_TABLES],
+        "ms": plan.get("Execution Time", 0),
+        "scans": "; ".join(scans[:5]),
+    }
 
 
 def main(argv=None):
@@ -551,6 +814,7 @@ def main(argv=None):
         print(f"warning: the app's URLs did not load ({bench_urls.APP_URLS_ERROR}); measuring the admin and peers only")
 
     started = time.perf_counter()
+    measured = {}
     for size in sizes:
         url = urls[size]
         ready, reason = (False, "--regenerate") if args.regenerate else database_is_ready(url, size, seed)
@@ -564,8 +828,12 @@ def main(argv=None):
         cases = runner.cases()
         began = time.perf_counter()
         runner.measure(cases)
+        runner.explain(cases)
         runner.report(cases)
+        measured[size] = cases
         print(f"\nsize {size}: measured in {time.perf_counter() - began:.1f} s")
+    if len(sizes) > 1:
+        print_cross_size_targets(measured)
     print(f"\nbench done in {time.perf_counter() - started:.1f} s")
 
 
