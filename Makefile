@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: install run serve seed test test-postgres check clean bench
+.PHONY: install run serve seed test test-postgres check clean bench bench-durability
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -59,6 +59,10 @@ test: install /usr/bin/chromium
 BENCH_SIZES ?= S,M
 bench: install
 	$(BIN)/python -m bench.run --sizes $(BENCH_SIZES)
+
+# Acknowledged writes survive killed workers and a PostgreSQL restart; If-Match stops lost updates.
+bench-durability: install
+	$(BIN)/python -m bench.durability
 
 check: export DJANGO_DEBUG ?= 1
 check: install
