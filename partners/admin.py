@@ -1,11 +1,13 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.contenttypes.admin import GenericTabularInline
-from django.db import models
-from django.db.models import Q
+from django.core.paginator import Paginator
+from django.db import connection, models
+from django.db.models import Q, QuerySet
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import formats, timezone
+from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin, ImportExportMixin
@@ -18,9 +20,32 @@ from .search import search_queryset
 from .versioning import RecordChangedError
 
 
+class EstimatedCountPaginator(Paginator):
+    """The admin's paginator, except that an unfiltered list of a large PostgreSQL table takes
+    its length from the planner's statistics instead of counting every row on each page load
+    (the page numbers are then approximate; a filtered or searched list is counted exactly)."""
+
+    ESTIMATE_FROM_ROWS = 10_000
+
+    @cached_property
+    def count(self):
+        queryset = self.object_list
+        if connection.vendor == "postgresql" and isinstance(queryset, QuerySet) and not queryset.query.where:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass", [queryset.model._meta.db_table])
+                row = cursor.fetchone()
+            if row is not None and row[0] >= self.ESTIMATE_FROM_ROWS:
+                return row[0]
+        return super().count
+
+
 class VersionedAdmin(SimpleHistoryAdmin):
     """Carries the record's version through the change form, so that a save made from a page
-    opened before someone else's save is refused with a message instead of overwriting it."""
+    opened before someone else's save is refused with a message instead of overwriting it.
+    Lists show no total of the unfiltered table, and estimate a large one's length."""
+
+    show_full_result_count = False
+    paginator = EstimatedCountPaginator
 
     stale_message = _(
         "Someone else saved this record after you opened it (last change by %(user)s at %(when)s). "

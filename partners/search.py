@@ -100,30 +100,43 @@ def word_similarity(term, text):
     return best
 
 
-def _word_matches(word, prefix):
-    field = f"{prefix}search_key"
-    exact = Q(**{f"{field}__contains": word})
+def _word_matches(word):
+    field = "search_key"
     if len(word) < FUZZY_MINIMUM_LENGTH:
-        return exact
+        # A short word matches the start of a word: pg_trgm's index serves "un%" and "% un%",
+        # where "%un%" would read every row.
+        return Q(**{f"{field}__startswith": word}) | Q(**{f"{field}__contains": f" {word}"})
+    exact = Q(**{f"{field}__contains": word})
     if connection.vendor == "postgresql":
         # `%>` is served by the trigram index; the threshold is set on the connection.
         return exact | Q(**{f"{field}__trigram_word_similar": word})
     return exact | Q(GreaterThanOrEqual(TrigramWordSimilarity(word, field), WORD_SIMILARITY_THRESHOLD))
 
 
+def _model_at(model, path):
+    for part in path.split("__") if path else ():
+        model = model._meta.get_field(part).related_model
+    return model
+
+
 def search_queryset(queryset, term, paths=("",)):
     """Rows whose search key, or that of a row along one of `paths`, holds every word of the term
     after normalisation, or a word within one letter or so of it (pg_trgm word similarity 0.5):
     with paths ("", "aliases") «فورنكوف» finds Voronkov through his alias and by similarity.
-    The empty path is the row itself.
+    The empty path is the row itself. Words shorter than three letters match the start of a word.
 
-    The match runs as one subquery on primary keys, so joins through aliases never duplicate rows.
+    Each word is looked up in each path's own table (where its trigram index serves it), and
+    the rows are found by primary key, so joins through aliases never duplicate rows.
     """
     words = normalize_name(term).split()
     if not words:
         return queryset
-    prefixes = [f"{path}__" if path else "" for path in paths]
+    model = queryset.model
     condition = Q()
     for word in words:
-        condition &= Q(*(_word_matches(word, prefix) for prefix in prefixes), _connector=Q.OR)
-    return queryset.filter(pk__in=queryset.model._default_manager.filter(condition).values("pk"))
+        either = Q()
+        for path in paths:
+            matching = _model_at(model, path)._default_manager.filter(_word_matches(word)).values("pk")
+            either |= Q(**{f"{path}__in" if path else "pk__in": matching})
+        condition &= either
+    return queryset.filter(pk__in=model._default_manager.filter(condition).values("pk"))

@@ -217,3 +217,33 @@ def test_organisation_page_lists_its_partners_units_included(seeded, admin_clien
     partners_field = html[html.index("field-partners") : html.index("field-people")]
     assert "Etidal" in partners_field  # a partner of its unit UNCCT
     assert "United Nations Counter-Terrorism Centre" not in partners_field  # its own unit
+
+
+def sql_statements(queries):
+    return [query["sql"] for query in queries.captured_queries if "SAVEPOINT" not in query["sql"]]
+
+
+@pytest.mark.parametrize("model_path", ["partners/organization", "agreements/agreement"])
+def test_the_busiest_admin_lists_take_at_most_six_queries_and_one_count(seeded, admin_client, model_path):
+    admin_client.get(f"/admin/{model_path}/")
+    with CaptureQueriesContext(connection) as queries:
+        assert admin_client.get(f"/admin/{model_path}/").status_code == 200
+    statements = sql_statements(queries)
+    assert len(statements) <= 6, statements
+    assert sum("COUNT(" in statement for statement in statements) <= 1, statements
+
+
+def test_an_unfiltered_large_admin_list_is_not_counted_row_by_row(seeded, admin_client, monkeypatch):
+    if connection.vendor != "postgresql":
+        pytest.skip("the planner's row estimate is PostgreSQL's; SQLite lists are counted")
+    from partners.admin import EstimatedCountPaginator
+
+    monkeypatch.setattr(EstimatedCountPaginator, "ESTIMATE_FROM_ROWS", 1)  # the seeds count as large
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE partners_organization")
+    with CaptureQueriesContext(connection) as queries:
+        assert admin_client.get("/admin/partners/organization/").status_code == 200
+    assert not [statement for statement in sql_statements(queries) if "COUNT(" in statement]
+    with CaptureQueriesContext(connection) as queries:
+        assert admin_client.get("/admin/partners/organization/", {"kind__exact": "member_state"}).status_code == 200
+    assert [statement for statement in sql_statements(queries) if "COUNT(" in statement], "a filtered list is counted"
