@@ -422,12 +422,18 @@ class Runner:
         yet. A variant slower than the budget gets no warm-up and fewer repetitions."""
         if variant.status != "ok":
             return
-        started = time.perf_counter()
-        try:
-            (status, body), queries, sqls = variant.count_queries()
-        except Exception as error:  # noqa: BLE001 - report the endpoint as broken, keep measuring the rest
-            self.failed(variant, error)
-            return
+        for attempt in (1, 2):
+            started = time.perf_counter()
+            try:
+                (status, body), queries, sqls = variant.count_queries()
+                break
+            except Exception as error:  # noqa: BLE001 - report the endpoint as broken, keep measuring the rest
+                # Once more on a new connection unless it timed out: another bench may restart PostgreSQL.
+                self.failed(variant, error)
+                if attempt == 2 or is_timeout(error):
+                    return
+                variant.status = "ok"
+                time.sleep(2)
         first = time.perf_counter() - started
         if status == 404:
             variant.status = "n/a (404)"
@@ -500,41 +506,48 @@ class Runner:
     def explain(self, cases):
         """Per search case: EXPLAIN (ANALYZE, BUFFERS) of the app's statements that filter on a
         search key (which scans serve them), and the database time of all the request's
-        statements, re-run `repeat` times (p50/p95)."""
-        with self.connection.cursor() as cursor:
-            cursor.execute("SELECT indexname FROM pg_indexes WHERE indexdef LIKE '%%search_key%%'")
-            key_indexes = {row[0] for row in cursor.fetchall()}
+        statements, re-run `repeat` times (p50/p95). A lost connection (PostgreSQL restarted by
+        another bench) is retried once per case."""
         for case in cases:
             if not case.explain:
                 continue
-            app = case.variants[0]
-            case.plans, case.db_samples = [], []
-            if app.status != "ok":
-                continue
-            for sql in app.captured:
-                if not SEARCH_CONDITION.search(sql):
-                    continue
+            for attempt in (1, 2):
                 try:
-                    with self.connection.cursor() as cursor:
-                        cursor.execute("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + sql)
-                        plan = cursor.fetchone()[0]
-                        plan = json.loads(plan) if isinstance(plan, str) else plan
-                except Exception as error:  # noqa: BLE001
-                    case.plans.append({"error": "timeout" if is_timeout(error) else type(error).__name__})
+                    self.explain_case(case)
+                    break
+                except Exception as error:  # noqa: BLE001 - report it in the table, measure the rest
                     self.connection.close()
-                    continue
-                case.plans.append(plan_facts(plan[0], key_indexes))
+                    case.plans, case.db_samples = [{"error": f"{type(error).__name__} (attempt {attempt})"}], []
+
+    def explain_case(self, case):
+        with self.connection.cursor() as cursor:
+            cursor.execute("SELECT indexname FROM pg_indexes WHERE indexdef LIKE '%%search_key%%'")
+            key_indexes = {row[0] for row in cursor.fetchall()}
+        app = case.variants[0]
+        case.plans, case.db_samples = [], []
+        if app.status != "ok":
+            return
+        for sql in app.captured:
+            if not SEARCH_CONDITION.search(sql):
+                continue
             try:
-                for _ in range(self.repeat):
-                    started = time.perf_counter()
-                    with self.connection.cursor() as cursor:
-                        for sql in app.captured:
-                            cursor.execute(sql)
-                            if cursor.description:
-                                cursor.fetchall()
-                    case.db_samples.append(time.perf_counter() - started)
-            except Exception:  # noqa: BLE001 - the plans above say why
+                with self.connection.cursor() as cursor:
+                    cursor.execute("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + sql)
+                    plan = cursor.fetchone()[0]
+                    plan = json.loads(plan) if isinstance(plan, str) else plan
+            except Exception as error:  # noqa: BLE001
+                case.plans.append({"error": "timeout" if is_timeout(error) else type(error).__name__})
                 self.connection.close()
+                continue
+            case.plans.append(plan_facts(plan[0], key_indexes))
+        for _ in range(self.repeat):
+            started = time.perf_counter()
+            with self.connection.cursor() as cursor:
+                for sql in app.captured:
+                    cursor.execute(sql)
+                    if cursor.description:
+                        cursor.fetchall()
+            case.db_samples.append(time.perf_counter() - started)
 
     def report(self, cases):
         facts = ", ".join(f"{key} {value:,}" if isinstance(value, int) else f"{key} {value}" for key, value in self.facts.items())
