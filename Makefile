@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: install run serve seed test test-postgres check clean bench bench-durability
+.PHONY: install run serve seed test test-postgres check clean bench bench-http bench-durability
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -55,10 +55,18 @@ seed: install
 test: install /usr/bin/chromium
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-# Benchmarks on PostgreSQL (figures only, never pass/fail): builds the S and M data sets if missing.
+# Benchmarks on PostgreSQL (figures only, never pass/fail): builds the S and M data sets if missing;
+# prints each case's p50/p95, queries and ratio to each peer, and issue 6's targets as met or missed.
 BENCH_SIZES ?= S,M
 bench: install
 	$(BIN)/python -m bench.run --sizes $(BENCH_SIZES)
+
+# Requests per second under gunicorn with wrk (apt-get install -y wrk) against the raw-SQL floor,
+# and the workers' memory; on the data set of BENCH_HTTP_SIZE (run `make bench` first to build it).
+BENCH_HTTP_SIZE ?= M
+bench-http: install
+	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	$(BIN)/python -m bench.http --size $(BENCH_HTTP_SIZE)
 
 # Acknowledged writes survive killed workers and a PostgreSQL restart; If-Match stops lost updates.
 bench-durability: install

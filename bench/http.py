@@ -211,14 +211,15 @@ def main(argv=None):
             for variant in ("app", "floor"):
                 result = results.get((name, variant), {})
                 if "requests" not in result:
-                    rows.append([name if variant == "app" else "", variant, f"HTTP {result.get('status')}", "", "", "", "", ""])
+                    rows.append([name if variant == "app" else "", variant, f"HTTP {result.get('status')}", "", "", "", "", "", ""])
                     continue
                 rate = result["requests"] / result["seconds"]
                 errors = sum(result[kind] for kind in ("connect", "read", "write", "status", "timeout"))
                 share = ""
                 if variant == "app" and "requests" in floor:
                     share = f"{rate / (floor['requests'] / floor['seconds']):.2f}×"
-                rows.append([name if variant == "app" else "", variant, f"{rate:,.0f}", f"{result['p50'] / 1000:.1f}",
+                rows.append([name if variant == "app" else "", variant, f"{result['requests']:,}", f"{rate:,.1f}",
+                             f"{result['p50'] / 1000:.1f}",
                              f"{result['p95'] / 1000:.1f}", str(errors), str(result["rows"]), share])
         sample()
         after = {pid: memory_mb(pid) for pid in worker_pids(server.pid)}
@@ -231,7 +232,7 @@ def main(argv=None):
         os.unlink(script.name)
 
     print()
-    print_table(["case", "variant", "requests/s", "p50 ms", "p95 ms", "errors", "rows", "× floor's rate"], rows)
+    print_table(["case", "variant", "requests", "requests/s", "p50 ms", "p95 ms", "errors", "rows", "× floor's rate"], rows)
     rss_now = [value for value in after.values() if value is not None]
     print(f"\nworkers' RSS after the run: {', '.join(f'{value:.0f} MB' for value in rss_now) or 'n/a'}; "
           f"highest seen during it: {max(peak.values(), default=0):.0f} MB; "
@@ -246,7 +247,8 @@ def main(argv=None):
             ok = share >= RATE_TARGET and errors == 0
             print(f"  {'met' if ok else 'MISSED':<7} {name}: ≥ {RATE_TARGET}× the floor's requests/s: {share:.2f}×, {errors} errors")
         else:
-            print(f"  n/a     {name}: app HTTP {app.get('status')}, floor HTTP {floor.get('status')}")
+            print(f"  n/a     {name}: " + ", ".join(f"{label} answered HTTP {result['status']}"
+                                                  for label, result in [("app", app), ("floor", floor)] if "status" in result))
     highest = max([*rss_now, *peak.values()], default=None)
     if highest is None:
         print("  n/a     gunicorn worker memory ≤ 150 MB after the run")
