@@ -1,9 +1,9 @@
 """Every API list, read with values() in one query (crm/readpaths.py), says what the serializer
 says of each record; pages follow on by cursor; CSV exports stream."""
-import base64
 import csv
 import io
 import json
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.db import connection
@@ -145,22 +145,17 @@ def test_a_count_is_given_only_when_asked_for(seeded, viewer_api):
     assert counted["count"] == Organization.objects.filter(kind="member_state").count()
 
 
-def forged_cursor(payload):
-    return base64.urlsafe_b64encode(json.dumps(payload).encode()).decode().rstrip("=")
+def cursor_of(link):
+    return parse_qs(urlsplit(link).query)["cursor"][0]
 
 
-@pytest.mark.parametrize(
-    "cursor",
-    [
-        "not a cursor",
-        forged_cursor({"order": ["-name_en", "pk"], "after": ["x", 1]}),  # another ordering's cursor
-        forged_cursor({"order": ["name_en", "name_ar", "pk"], "after": ["x"]}),
-    ],
-)
-def test_a_bad_cursor_gets_400_naming_it(seeded, viewer_api, cursor):
-    response = viewer_api.get("/api/organizations/", {"cursor": cursor})
-    assert response.status_code == 400
-    assert list(response.json()) == ["cursor"]
+def test_a_bad_cursor_gets_400_naming_it(seeded, viewer_api):
+    other_ordering = viewer_api.get("/api/organizations/", {"ordering": "-name_en", "page_size": 2}).json()["next"]
+    tampered = cursor_of(other_ordering).replace("name_en", "name_ar")
+    for cursor in ("not a cursor", cursor_of(other_ordering), tampered):
+        response = viewer_api.get("/api/organizations/", {"cursor": cursor})
+        assert response.status_code == 400, cursor
+        assert list(response.json()) == ["cursor"]
 
 
 def test_a_csv_export_streams_every_row_in_the_serializers_columns(seeded, viewer_api, monkeypatch):
