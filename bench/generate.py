@@ -28,6 +28,7 @@ from bench import words
 SIZES = {"S": 10_000, "M": 100_000, "L": 1_000_000}
 DEFAULT_SEED = 20240606
 ALLOWED_DATABASE_PREFIX = "crm_bench_"
+LOAD_ATTEMPTS = 3
 
 # Entities per chunk; a chunk is one task for a worker and one COPY per table.
 CHUNK = {"organizations": 10_000, "people": 20_000, "agreements": 10_000, "meetings": 4_000}
@@ -1172,7 +1173,17 @@ def main(argv=None):
         print_terms(*describe(args.database_url, PLAN))
         return
     print(f"size {args.size}: {PLAN.organizations:,} organisations, seed {args.seed}, {args.workers} worker(s)")
-    counts, timings = load(args.database_url, PLAN, args.workers)
+    # The load is one transaction: a PostgreSQL restart (another bench on a shared machine) rolls
+    # it back whole, so it is simply run again.
+    for attempt in range(1, LOAD_ATTEMPTS + 1):
+        try:
+            counts, timings = load(args.database_url, PLAN, args.workers)
+            break
+        except psycopg2.OperationalError as error:
+            if attempt == LOAD_ATTEMPTS:
+                raise
+            print(f"connection lost ({str(error).strip().splitlines()[0]}); loading again in 15 s", file=sys.stderr, flush=True)
+            time.sleep(15)
     total, terms, matches = describe(args.database_url, PLAN)
     elapsed = time.perf_counter() - total_started
 
