@@ -136,15 +136,25 @@ CSRF_TRUSTED_ORIGINS = [
 ]
 
 # Without DEBUG Django's own console handler prints nothing, so gunicorn's stderr would never see
-# an error; everything goes to one stderr handler instead (the "django" logger loses its own, which
-# would print twice under runserver; runserver's request lines keep theirs).
+# an error; everything goes to one stderr handler instead. The "django" logger loses its own
+# (it would print twice under runserver), which resets its children, so runserver's request log
+# (django.server) is set up again as Django's default has it.
 LOG_LEVEL = os.environ.get("DJANGO_LOG_LEVEL", "WARNING")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler", "level": LOG_LEVEL}},
+    "formatters": {
+        "django.server": {"()": "django.utils.log.ServerFormatter", "format": "[{server_time}] {message}", "style": "{"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "level": LOG_LEVEL},
+        "django.server": {"class": "logging.StreamHandler", "level": "INFO", "formatter": "django.server"},
+    },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {"django": {"handlers": []}},
+    "loggers": {
+        "django": {"handlers": []},
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+    },
 }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
