@@ -175,8 +175,8 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
-# WhiteNoise serves what collectstatic gathered (`make serve` runs it), gzip- and
-# brotli-compressed. Not the manifest (hashed names) variant: it refuses to render any page while
+# WhiteNoise serves what collectstatic gathered (`make serve` runs it), gzip-compressed (brotli
+# too if that package is installed). Not the manifest (hashed names) variant: it refuses to render any page while
 # DEBUG is off until collectstatic has run, which the test suite never does; unhashed files are
 # revalidated after WhiteNoise's 60 seconds, a small cost for a staff-only application.
 STORAGES = {
