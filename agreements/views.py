@@ -5,7 +5,7 @@ from rest_framework import exceptions, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from crm.api import DatabaseShapedListMixin, VersionedViewSetMixin
+from crm.api import DatabaseShapedReadMixin, VersionedViewSetMixin
 from partners.models import Citation
 
 from .filters import AgreementFilter, FundingCommitmentFilter, PaymentFilter
@@ -19,7 +19,7 @@ from .serializers import (
 )
 
 
-class AgreementViewSet(DatabaseShapedListMixin, VersionedViewSetMixin, viewsets.ModelViewSet):
+class AgreementViewSet(VersionedViewSetMixin, DatabaseShapedReadMixin, viewsets.ModelViewSet):
     queryset = Agreement.objects.prefetch_related(
         Prefetch(
             "parties",
@@ -43,7 +43,7 @@ class AgreementViewSet(DatabaseShapedListMixin, VersionedViewSetMixin, viewsets.
         return AgreementDetailSerializer if self.action == "retrieve" else AgreementSerializer
 
 
-class FundingCommitmentViewSet(DatabaseShapedListMixin, VersionedViewSetMixin, viewsets.ModelViewSet):
+class FundingCommitmentViewSet(VersionedViewSetMixin, DatabaseShapedReadMixin, viewsets.ModelViewSet):
     serializer_class = FundingCommitmentSerializer
     filterset_class = FundingCommitmentFilter
     search_paths = ("donor", "donor__aliases", "recipient", "recipient__aliases", "agreement")
@@ -105,7 +105,7 @@ class FundingCommitmentViewSet(DatabaseShapedListMixin, VersionedViewSetMixin, v
         return Response(self.get_serializer(rows, many=True).data)
 
 
-class PaymentViewSet(DatabaseShapedListMixin, viewsets.ModelViewSet):
+class PaymentViewSet(DatabaseShapedReadMixin, viewsets.ModelViewSet):
     queryset = Payment.objects.select_related("commitment")
     serializer_class = PaymentSerializer
     filterset_class = PaymentFilter

@@ -11,7 +11,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.db.models import F, OrderBy, ProtectedError, Q, RestrictedError
-from django.http import StreamingHttpResponse
+from django.http import Http404, StreamingHttpResponse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -410,15 +410,31 @@ def rows_after(keys, position):
     return condition
 
 
-class DatabaseShapedListMixin:
-    """`list()` in one query per page: the rows' representations are read with values() as
-    the serializer shapes them (crm/readpaths.py), not built object by object; a CSV export
-    streams the whole list in keyset chunks, so its memory does not grow with the table."""
+class DatabaseShapedReadMixin:
+    """`list()` in one query per page and `retrieve()` in one query: the representations are
+    read with values() as the serializer shapes them (crm/readpaths.py), not built object by
+    object; a CSV export streams the whole list in keyset chunks, so its memory does not grow
+    with the table."""
+
+    def _shaped_queryset(self):
+        queryset = self.filter_queryset(self.get_queryset()).select_related(None).prefetch_related(None)
+        return queryset, read_plans.for_serializer(self.get_serializer_class(), queryset.model)
 
     def list(self, request, *args, **kwargs):
-        queryset = self.filter_queryset(self.get_queryset()).select_related(None).prefetch_related(None)
-        plan = read_plans.for_serializer(self.get_serializer_class(), queryset.model)
+        queryset, plan = self._shaped_queryset()
         return shaped_list_response(self, queryset, plan.columns, lambda rows: represent_rows(rows, plan, request), plan)
+
+    def retrieve(self, request, *args, **kwargs):
+        queryset, plan = self._shaped_queryset()
+        lookup_url_kwarg = self.lookup_url_kwarg or self.lookup_field
+        try:
+            record = queryset.filter(**{self.lookup_field: self.kwargs[lookup_url_kwarg]}).order_by()
+            rows = list(record.values(**plan.columns)[:1])
+        except (TypeError, ValueError, DjangoValidationError):
+            rows = []
+        if not rows:
+            raise Http404
+        return Response(represent_rows(rows, plan, request)[0])
 
 
 def shaped_list_response(view, queryset, columns, represent, plan):
@@ -568,12 +584,12 @@ class VersionedViewSetMixin:
     a write whose If-Match names an older version; the model's versioned UPDATE closes the race."""
 
     def retrieve(self, request, *args, **kwargs):
-        instance = self.get_object()
-        data = self.get_serializer(instance).data
-        etag = representation_etag(instance.version, data)
+        response = super().retrieve(request, *args, **kwargs)
+        etag = representation_etag(response.data["version"], response.data)
         if etag in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]:
             return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": etag})
-        return Response(data, headers={"ETag": etag})
+        response["ETag"] = etag
+        return response
 
     def update(self, request, *args, **kwargs):
         return self._with_etag(super().update(request, *args, **kwargs))

@@ -8,6 +8,7 @@ the detail says; a test compares both on the seed data.
 """
 from datetime import date, datetime
 
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db.models import F, JSONField, OuterRef, Subquery
 from django.db.models.fields.related import ManyToManyField, ManyToManyRel, ManyToOneRel
 from django.db.models.functions import Cast, JSONObject
@@ -42,17 +43,28 @@ class JSONArraySubquery(Subquery):
         return super().as_sql(compiler, connection, template=template, **extra_context)
 
 
-def related_rows(model, name):
-    """(child model, the child's lookup back to `model`) for a reverse foreign key or a
-    many-to-many field of `model` named `name`."""
+def related_rows(model, name, outer_pk):
+    """The rows of `model`'s reverse foreign key, many-to-many field or generic relation `name`
+    that belong to the outer query's row (`outer_pk`), in the related model's default order."""
     field = model._meta.get_field(name)
-    if isinstance(field, ManyToOneRel) and not isinstance(field, ManyToManyRel):
-        return field.related_model, field.field.name
-    if isinstance(field, ManyToManyField):
-        return field.related_model, field.related_query_name()
-    if isinstance(field, ManyToManyRel):
-        return field.related_model, field.field.name
-    raise TypeError(f"{model.__name__}.{name} is not a list of related records")
+    child_model = field.related_model
+    if isinstance(field, GenericRelation):
+        # The content type by name rather than by id: plans outlive a test database's ids.
+        content_type = field.content_type_field_name
+        rows = child_model._default_manager.filter(
+            **{
+                f"{content_type}__app_label": model._meta.app_label,
+                f"{content_type}__model": model._meta.model_name,
+                field.object_id_field_name: outer_pk,
+            }
+        )
+    elif isinstance(field, ManyToManyField):
+        rows = child_model._default_manager.filter(**{field.related_query_name(): outer_pk})
+    elif isinstance(field, (ManyToOneRel, ManyToManyRel)):
+        rows = child_model._default_manager.filter(**{field.field.name: outer_pk})
+    else:
+        raise TypeError(f"{model.__name__}.{name} is not a list of related records")
+    return rows.order_by(*child_model._meta.ordering)
 
 
 class Link:
@@ -104,17 +116,14 @@ class ReadPlan:
             self.links.setdefault(field.view_name, Link(field.view_name))
             self.steps.append((name, "link", field.view_name))
         elif isinstance(field, relations.ManyRelatedField):
-            child_model, back = related_rows(self.model, field.source)
-            rows = child_model._default_manager.filter(**{back: OuterRef(self._outer("pk"))})
-            self.selected[name] = JSONArraySubquery(rows.order_by(*child_model._meta.ordering).values(item=F("pk")))
+            rows = related_rows(self.model, field.source, OuterRef(self._outer("pk")))
+            self.selected[name] = JSONArraySubquery(rows.values(item=F("pk")))
             self.steps.append((name, "value", None))
         elif isinstance(field, serializers.ListSerializer):
             if field.source in self.lists:
                 rows = self.lists[field.source]
             else:
-                child_model, back = related_rows(self.model, field.source)
-                rows = child_model._default_manager.filter(**{back: OuterRef(self._outer("pk"))})
-                rows = rows.order_by(*child_model._meta.ordering)
+                rows = related_rows(self.model, field.source, OuterRef(self._outer("pk")))
             child = ReadPlan(field.child, rows.model, in_json=True)
             self.selected[name] = JSONArraySubquery(rows.values(item=JSONObject(**child.selected)))
             self.steps.append((name, "list", child))
@@ -127,6 +136,9 @@ class ReadPlan:
             child.selected["_pk"] = F(prefix + "pk")
             self.selected[name] = JSONObject(**child.selected)
             self.steps.append((name, "object", child))
+        elif isinstance(field, relations.SlugRelatedField):
+            self.selected[name] = F(f"{self._path(field.source)}__{field.slug_field}")
+            self.steps.append((name, "value", None))
         elif isinstance(field, relations.PrimaryKeyRelatedField):
             self.selected[name] = F(self._path(field.source) + "_id")
             self.steps.append((name, "value", None))

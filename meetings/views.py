@@ -1,7 +1,7 @@
 from django.db.models import Prefetch
 from rest_framework import viewsets
 
-from crm.api import DatabaseShapedListMixin, VersionedViewSetMixin
+from crm.api import DatabaseShapedReadMixin, VersionedViewSetMixin
 from partners.models import Citation
 
 from .filters import MeetingFilter
@@ -9,7 +9,7 @@ from .models import Meeting, MeetingOrganizer, Participant
 from .serializers import MeetingDetailSerializer, MeetingSerializer
 
 
-class MeetingViewSet(DatabaseShapedListMixin, VersionedViewSetMixin, viewsets.ModelViewSet):
+class MeetingViewSet(VersionedViewSetMixin, DatabaseShapedReadMixin, viewsets.ModelViewSet):
     queryset = Meeting.objects.select_related("follows").prefetch_related(
         Prefetch("organizers", queryset=MeetingOrganizer.objects.select_related("organization")),
         "sessions",

@@ -31,11 +31,16 @@ class EstimatedCountPaginator(Paginator):
     def count(self):
         queryset = self.object_list
         if connection.vendor == "postgresql" and isinstance(queryset, QuerySet) and not queryset.query.where:
+            table = connection.ops.quote_name(queryset.model._meta.db_table)
             with connection.cursor() as cursor:
-                cursor.execute("SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass", [queryset.model._meta.db_table])
-                row = cursor.fetchone()
-            if row is not None and row[0] >= self.ESTIMATE_FROM_ROWS:
-                return row[0]
+                # One query either way: the estimate for a large table, the count for a small one
+                # (PostgreSQL runs the subquery only when the ELSE needs it: "never executed").
+                cursor.execute(
+                    f"SELECT CASE WHEN reltuples >= %s THEN reltuples::bigint ELSE (SELECT COUNT(*) FROM {table}) END "
+                    "FROM pg_class WHERE oid = %s::regclass",
+                    [self.ESTIMATE_FROM_ROWS, queryset.model._meta.db_table],
+                )
+                return cursor.fetchone()[0]
         return super().count
 
 

@@ -264,6 +264,11 @@ class Organization(SearchableModel, VersionedModel):
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
         ordering = ["name_en", "name_ar"]
+        indexes = [
+            # The API's list order, which its keyset pages walk; and its commonest filters.
+            models.Index(fields=["name_en", "name_ar", "id"], name="organization_list_order"),
+            models.Index(fields=["country", "kind"], name="organization_country_kind"),
+        ]
         constraints = [
             bilingual_required_constraint("organization", "name"),
             FieldCheckConstraint(
@@ -365,6 +370,7 @@ class Person(SearchableModel, VersionedModel):
         verbose_name = _("person")
         verbose_name_plural = _("people")
         ordering = ["name_en", "name_ar"]
+        indexes = [models.Index(fields=["name_en", "name_ar", "id"], name="person_list_order")]
         constraints = [
             bilingual_required_constraint("person", "name"),
         ]

@@ -5,7 +5,7 @@ from rest_framework import viewsets
 from rest_framework.decorators import action
 
 from agreements.models import AgreementParty, FundingCommitment
-from crm.api import DatabaseShapedListMixin, VersionedViewSetMixin, shaped_list_response
+from crm.api import DatabaseShapedReadMixin, VersionedViewSetMixin, shaped_list_response
 from crm.readpaths import ReadPlan, represent_rows
 
 from .filters import FocalAreaFilter, OrganizationFilter, PartnerListFilter, PersonFilter, SourceFilter
@@ -23,7 +23,7 @@ from .serializers import (
 CITATIONS = Prefetch("citations", queryset=Citation.objects.select_related("source"))
 
 
-class OrganizationViewSet(DatabaseShapedListMixin, VersionedViewSetMixin, viewsets.ModelViewSet):
+class OrganizationViewSet(VersionedViewSetMixin, DatabaseShapedReadMixin, viewsets.ModelViewSet):
     filterset_class = OrganizationFilter
     search_paths = ("", "aliases")
     ordering_fields = ["name_en", "name_ar", "acronym", "kind", "country", "founded_on", "id"]
@@ -79,7 +79,7 @@ class OrganizationViewSet(DatabaseShapedListMixin, VersionedViewSetMixin, viewse
         )
 
 
-class PersonViewSet(DatabaseShapedListMixin, VersionedViewSetMixin, viewsets.ModelViewSet):
+class PersonViewSet(VersionedViewSetMixin, DatabaseShapedReadMixin, viewsets.ModelViewSet):
     queryset = Person.objects.prefetch_related(
         "aliases", Prefetch("positions", queryset=Position.objects.select_related("organization"))
     )
@@ -90,7 +90,7 @@ class PersonViewSet(DatabaseShapedListMixin, VersionedViewSetMixin, viewsets.Mod
     ordering = ["name_en", "name_ar", "id"]
 
 
-class FocalAreaViewSet(DatabaseShapedListMixin, VersionedViewSetMixin, viewsets.ModelViewSet):
+class FocalAreaViewSet(VersionedViewSetMixin, DatabaseShapedReadMixin, viewsets.ModelViewSet):
     queryset = FocalArea.objects.all()
     serializer_class = FocalAreaSerializer
     filterset_class = FocalAreaFilter
@@ -99,7 +99,7 @@ class FocalAreaViewSet(DatabaseShapedListMixin, VersionedViewSetMixin, viewsets.
     ordering = ["code"]
 
 
-class SourceViewSet(DatabaseShapedListMixin, VersionedViewSetMixin, viewsets.ModelViewSet):
+class SourceViewSet(VersionedViewSetMixin, DatabaseShapedReadMixin, viewsets.ModelViewSet):
     queryset = Source.objects.all()
     serializer_class = SourceSerializer
     filterset_class = SourceFilter

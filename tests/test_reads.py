@@ -1,5 +1,5 @@
-"""Every API list, read with values() in one query (crm/readpaths.py), says what the serializer
-says of each record; pages follow on by cursor; CSV exports stream."""
+"""Every API list and record, read with values() in one query (crm/readpaths.py), says what the
+serializer says of each record; pages follow on by cursor; CSV exports stream."""
 import csv
 import io
 import json
@@ -12,12 +12,18 @@ from rest_framework.request import Request
 from rest_framework.test import APIRequestFactory
 
 from agreements.models import Agreement, FundingCommitment, Payment
-from agreements.serializers import AgreementSerializer, FundingCommitmentSerializer, PaymentSerializer
+from agreements.serializers import (
+    AgreementDetailSerializer,
+    AgreementSerializer,
+    FundingCommitmentSerializer,
+    PaymentSerializer,
+)
 from meetings.models import Meeting
-from meetings.serializers import MeetingSerializer
+from meetings.serializers import MeetingDetailSerializer, MeetingSerializer
 from partners.models import FocalArea, Organization, Person, Source
 from partners.serializers import (
     FocalAreaSerializer,
+    OrganizationDetailSerializer,
     OrganizationSerializer,
     PersonSerializer,
     SourceSerializer,
@@ -52,6 +58,28 @@ def serialized(model, serializer_class):
         item["id"]: json.loads(json.dumps(item, default=str))
         for item in serializer_class(queryset, many=True, context={"request": request}).data
     }
+
+
+DETAIL_SERIALIZERS = {
+    Organization: OrganizationDetailSerializer,
+    Agreement: AgreementDetailSerializer,
+    Meeting: MeetingDetailSerializer,
+}
+
+
+@pytest.mark.parametrize("url, model, serializer_class", RESOURCES)
+def test_a_record_says_what_its_detail_serializer_says_in_one_query(seeded, viewer_api, url, model, serializer_class):
+    PaymentFactory()
+    expected = serialized(model, DETAIL_SERIALIZERS.get(model, serializer_class))
+    assert expected
+    viewer_api.get(url)  # the user's permissions are read once, then cached
+    for pk, representation in expected.items():
+        with CaptureQueriesContext(connection) as queries:
+            response = viewer_api.get(f"{url}{pk}/")
+        assert response.json() == representation
+        assert len(statements(queries)) == 1, statements(queries)
+    assert viewer_api.get(f"{url}999999/").status_code == 404
+    assert viewer_api.get(f"{url}not-a-number/").status_code == 404
 
 
 @pytest.mark.parametrize("url, model, serializer_class", RESOURCES)

@@ -230,7 +230,7 @@ def test_the_busiest_admin_lists_take_at_most_six_queries_and_one_count(seeded, 
         assert admin_client.get(f"/admin/{model_path}/").status_code == 200
     statements = sql_statements(queries)
     assert len(statements) <= 6, statements
-    assert sum("COUNT(" in statement for statement in statements) <= 1, statements
+    assert sum("COUNT(" in statement or "reltuples" in statement for statement in statements) <= 1, statements
 
 
 def test_an_unfiltered_large_admin_list_is_not_counted_row_by_row(seeded, admin_client, monkeypatch):
@@ -243,7 +243,7 @@ def test_an_unfiltered_large_admin_list_is_not_counted_row_by_row(seeded, admin_
         cursor.execute("ANALYZE partners_organization")
     with CaptureQueriesContext(connection) as queries:
         assert admin_client.get("/admin/partners/organization/").status_code == 200
-    assert not [statement for statement in sql_statements(queries) if "COUNT(" in statement]
+    assert not [statement for statement in sql_statements(queries) if "COUNT(" in statement and "reltuples" not in statement]
     with CaptureQueriesContext(connection) as queries:
         assert admin_client.get("/admin/partners/organization/", {"kind__exact": "member_state"}).status_code == 200
     assert [statement for statement in sql_statements(queries) if "COUNT(" in statement], "a filtered list is counted"
