@@ -372,7 +372,7 @@ class Runner:
         ]
         return cases
 
-    def page_url(self, path, rows_before, deadline=120.0):
+    def page_url(self, path, rows_before, deadline=300.0):
         """The URL of the list page that starts after `rows_before` rows, for the timed calls.
 
         A page-number list (a `count` and `?page=` links) gives ?page=N. A cursor list is walked
