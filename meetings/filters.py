@@ -3,9 +3,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
-from django_countries import countries
 
 from agreements.filters import FocalAreaCodeFilter
+from partners.filters import CountryFilter
 from partners.models import Organization, Person
 
 from .models import Meeting
@@ -14,7 +14,7 @@ from .models import Meeting
 class MeetingFilter(django_filters.FilterSet):
     kind = django_filters.MultipleChoiceFilter(choices=Meeting.Kind.choices)
     status = django_filters.MultipleChoiceFilter(choices=Meeting.Status.choices)
-    country = django_filters.MultipleChoiceFilter(choices=list(countries))
+    country = CountryFilter()
     organization = django_filters.ModelChoiceFilter(
         queryset=Organization.objects.all(), method="filter_organization", label=_("organised or attended by")
     )
