@@ -17,8 +17,8 @@ class FocalAreaCodeFilter(django_filters.CharFilter):
 
 
 class AgreementFilter(django_filters.FilterSet):
-    kind = django_filters.MultipleChoiceFilter(choices=Agreement.Kind.choices)
-    status = django_filters.MultipleChoiceFilter(choices=Agreement.Status.choices)
+    kind = django_filters.MultipleChoiceFilter(choices=Agreement.Kind.choices, distinct=False)
+    status = django_filters.MultipleChoiceFilter(choices=Agreement.Status.choices, distinct=False)
     party = django_filters.ModelChoiceFilter(
         queryset=Organization.objects.all(), field_name="parties__organization", distinct=True, label=_("party")
     )
@@ -34,7 +34,7 @@ class AgreementFilter(django_filters.FilterSet):
 
 
 class FundingCommitmentFilter(django_filters.FilterSet):
-    status = django_filters.MultipleChoiceFilter(choices=FundingCommitment.Status.choices)
+    status = django_filters.MultipleChoiceFilter(choices=FundingCommitment.Status.choices, distinct=False)
     donor = django_filters.ModelChoiceFilter(queryset=Organization.objects.all())
     recipient = django_filters.ModelChoiceFilter(queryset=Organization.objects.all())
     currency = django_filters.CharFilter(lookup_expr="iexact")

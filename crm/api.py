@@ -417,7 +417,14 @@ class DatabaseShapedReadMixin:
     with the table."""
 
     def _shaped_queryset(self):
-        queryset = self.filter_queryset(self.get_queryset()).select_related(None).prefetch_related(None)
+        queryset = self.filter_queryset(self.get_queryset())
+        if queryset.query.distinct:
+            # A filter across a relation made the list DISTINCT, which PostgreSQL would apply to
+            # every selected column, JSON included; the matching keys are kept instead.
+            matching = queryset.order_by().values("pk")
+            matching.query.distinct = False
+            queryset = self.get_queryset().filter(pk__in=matching).order_by(*queryset.query.order_by)
+        queryset = queryset.select_related(None).prefetch_related(None)
         return queryset, read_plans.for_serializer(self.get_serializer_class(), queryset.model)
 
     def list(self, request, *args, **kwargs):

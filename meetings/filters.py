@@ -12,8 +12,8 @@ from .models import Meeting
 
 
 class MeetingFilter(django_filters.FilterSet):
-    kind = django_filters.MultipleChoiceFilter(choices=Meeting.Kind.choices)
-    status = django_filters.MultipleChoiceFilter(choices=Meeting.Status.choices)
+    kind = django_filters.MultipleChoiceFilter(choices=Meeting.Kind.choices, distinct=False)
+    status = django_filters.MultipleChoiceFilter(choices=Meeting.Status.choices, distinct=False)
     country = CountryFilter()
     organization = django_filters.ModelChoiceFilter(
         queryset=Organization.objects.all(), method="filter_organization", label=_("organised or attended by")

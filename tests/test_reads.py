@@ -201,3 +201,18 @@ def test_a_csv_export_streams_every_row_in_the_serializers_columns(seeded, viewe
     assert "parent.name_en" in header
     qatar = next(row for row in rows if row["name_ar"] == "دولة قطر")
     assert qatar["country"] == "QA"
+
+
+def test_a_filter_across_a_relation_lists_each_record_once_in_one_query(viewer_api):
+    from tests.factories import PositionFactory
+
+    first = PositionFactory(title_en="Director")
+    PositionFactory(person=first.person, organization=first.organization, title_en="Acting Head", starts_on="2020-01-01")
+    PositionFactory(organization=first.organization)
+    viewer_api.get("/api/people/")
+    with CaptureQueriesContext(connection) as queries:
+        rows = viewer_api.get("/api/people/", {"organization": first.organization.pk}).json()["results"]
+    assert sorted(row["id"] for row in rows) == sorted({first.person.pk, *Person.objects.filter(positions__organization=first.organization).values_list("pk", flat=True)})
+    assert len(rows) == 2
+    assert len(statements(queries)) == 2  # the organisation named in the filter is looked up, then the page
+    assert "DISTINCT" not in statements(queries)[-1]
