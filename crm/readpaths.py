@@ -83,8 +83,8 @@ class Link:
 class ReadPlan:
     """What to select for a serializer's representation, and how to finish each value in Python.
 
-    `expressions()` gives the values() keyword arguments (one per field, in the serializer's
-    order) and `represent(row, links)` the representation of one row. Nested serializers become
+    `columns` are the values() keyword arguments (one per field, in the serializer's order) and
+    `represent(row, links)` gives the representation of one row read with them. Nested serializers become
     JSON objects, nested lists JSON arrays (in the child model's default order, as a prefetch
     gives them).
     """
@@ -116,14 +116,14 @@ class ReadPlan:
             self.links.setdefault(field.view_name, Link(field.view_name))
             self.steps.append((name, "link", field.view_name))
         elif isinstance(field, relations.ManyRelatedField):
-            rows = related_rows(self.model, field.source, OuterRef(self._outer("pk")))
+            rows = related_rows(self.model, field.source, OuterRef(self._path("pk")))
             self.selected[name] = JSONArraySubquery(rows.values(item=F("pk")))
             self.steps.append((name, "value", None))
         elif isinstance(field, serializers.ListSerializer):
             if field.source in self.lists:
                 rows = self.lists[field.source]
             else:
-                rows = related_rows(self.model, field.source, OuterRef(self._outer("pk")))
+                rows = related_rows(self.model, field.source, OuterRef(self._path("pk")))
             child = ReadPlan(field.child, rows.model, in_json=True)
             self.selected[name] = JSONArraySubquery(rows.values(item=JSONObject(**child.selected)))
             self.steps.append((name, "list", child))
@@ -149,10 +149,6 @@ class ReadPlan:
                 expression = Cast(expression, CharModelField())
             self.selected[name] = expression
             self.steps.append((name, self._kind_of(field), field))
-
-    def _outer(self, name):
-        # Inside a JSON object the row is still the outer query's row, under the prefix.
-        return self.prefix + name if self.prefix else name
 
     @staticmethod
     def _kind_of(field):
