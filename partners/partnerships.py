@@ -61,8 +61,14 @@ def linking_records(organization, filters):
     """The agreements and meetings of the organisation (and, if asked, its units) that count."""
     own = Q(pk=organization.pk) | Q(pk__in=units_of(organization.pk)) if filters.include_units else Q(pk=organization.pk)
     own = Organization.objects.filter(own).values("pk")
-    agreements = Agreement.objects.filter(parties__organization__in=own)
-    meetings = Meeting.objects.filter(Q(organizers__organization__in=own) | Q(participants__organization__in=own))
+    agreements = Agreement.objects.filter(pk__in=AgreementParty.objects.filter(organization__in=own).values("agreement"))
+    # A UNION, not an OR across two joins: PostgreSQL then sees how few meetings they are.
+    meetings = Meeting.objects.filter(
+        pk__in=MeetingOrganizer.objects.filter(organization__in=own)
+        .order_by()
+        .values("meeting")
+        .union(Participant.objects.filter(organization__in=own).order_by().values("meeting"))
+    )
     if filters.focal_area:
         agreements = agreements.filter(tagged_with_focal_area(filters.focal_area))
         meetings = meetings.filter(tagged_with_focal_area(filters.focal_area))
@@ -93,13 +99,18 @@ def partner_queryset(organization, filters):
     shared_meetings = _shared_meetings(meetings)
     latest_agreement = _latest(shared_agreements, "signed_on")
     latest_meeting = _latest(shared_meetings, "starts_on")
+    # Order-free parts: SQLite allows no ORDER BY inside a UNION.
     linked = (
-        Q(pk__in=AgreementParty.objects.filter(agreement__in=agreements).values("organization"))
-        | Q(pk__in=MeetingOrganizer.objects.filter(meeting__in=meetings).values("organization"))
-        | Q(pk__in=Participant.objects.filter(meeting__in=meetings, organization__isnull=False).values("organization"))
+        AgreementParty.objects.filter(agreement__in=agreements)
+        .order_by()
+        .values("organization")
+        .union(
+            MeetingOrganizer.objects.filter(meeting__in=meetings).order_by().values("organization"),
+            Participant.objects.filter(meeting__in=meetings, organization__isnull=False).order_by().values("organization"),
+        )
     )
     queryset = (
-        Organization.objects.filter(linked)
+        Organization.objects.filter(pk__in=linked)
         .exclude(pk__in=family_of(organization.pk))
         .annotate(
             latest_agreement_on=Subquery(latest_agreement.values("signed_on")[:1]),
