@@ -11,7 +11,7 @@ from agreements.models import AgreementParty, FundingCommitment
 from meetings.models import MeetingOrganizer, Participant
 
 from .models import FocalArea, Organization, Person, Source, tagged_with_focal_area
-from .partnerships import PartnerFilter, partner_queryset
+from .partnerships import PartnerFilter, partner_ids
 
 # The multiple-choice filters here test the row's own columns, so they need no DISTINCT
 # (django-filter's default), which would make PostgreSQL compare every selected column.
@@ -62,7 +62,7 @@ class OrganizationFilter(django_filters.FilterSet):
 
     @extend_schema_field(OpenApiTypes.INT)
     def filter_partner_of(self, queryset, name, value):
-        return queryset.filter(pk__in=partner_queryset(value, PartnerFilter()).values("pk"))
+        return queryset.filter(pk__in=partner_ids(value, PartnerFilter()))
 
 
 class PartnerListFilter(django_filters.FilterSet):
