@@ -1,9 +1,11 @@
+from datetime import date
+
 import pytest
 from django.core.cache import cache
 from knox.models import AuthToken
 
 from partners.models import Organization
-from tests.factories import AgreementPartyFactory, OrganizationFactory, PersonFactory
+from tests.factories import AgreementPartyFactory, MeetingFactory, OrganizationFactory, ParticipantFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -86,6 +88,33 @@ def test_partner_lists_the_linking_agreement_and_latest_contact_with_its_precisi
     assert (imctc["latest_contact_on"], imctc["latest_contact_precision"]) == ("2025-02-01", "month")
     dates = [row["latest_contact_on"] for row in rows if row["latest_contact_on"]]
     assert dates == sorted(dates, reverse=True)
+
+
+@pytest.mark.django_db
+def test_partner_latest_contact_takes_date_and_precision_from_the_same_link(viewer_api):
+    """A partner met in May 2024 (day unknown) and signing on 1 May 2024 was last in touch
+    "May 2024": the tie keeps the less precise date; the newest link wins otherwise, whichever
+    kind it is, and the partner's own links are listed with it."""
+    office, partner, other = OrganizationFactory.create_batch(3)
+    signed = AgreementPartyFactory(organization=office, agreement__signed_on=date(2024, 5, 1)).agreement
+    AgreementPartyFactory(organization=partner, agreement=signed)
+    met = MeetingFactory(starts_on=date(2024, 5, 1), starts_precision="month")
+    ParticipantFactory(meeting=met, organization=office)
+    ParticipantFactory(meeting=met, organization=partner)
+    older = AgreementPartyFactory(organization=office, agreement__signed_on=date(2023, 1, 1)).agreement
+    AgreementPartyFactory(organization=other, agreement=older)
+    later = MeetingFactory(starts_on=date(2024, 6, 3))
+    ParticipantFactory(meeting=later, organization=office)
+    ParticipantFactory(meeting=later, organization=other)
+
+    rows = viewer_api.get(f"/api/organizations/{office.pk}/partners/").json()["results"]
+
+    assert [(row["organization"]["id"], row["latest_contact_on"], row["latest_contact_precision"]) for row in rows] == [
+        (other.pk, "2024-06-03", "day"),
+        (partner.pk, "2024-05-01", "month"),
+    ]
+    assert [agreement["id"] for agreement in rows[1]["agreements"]] == [signed.pk]
+    assert [meeting["id"] for meeting in rows[1]["meetings"]] == [met.pk]
 
 
 def test_parent_partner_list_includes_its_units_partners_only_when_asked(seeded, viewer_api):
