@@ -4,6 +4,7 @@ import copy
 import csv
 from decimal import Decimal
 import hashlib
+from itertools import islice
 import json
 
 from django.core import signing
@@ -312,10 +313,15 @@ def row_position(row, keys):
     return position
 
 
+def in_key_order(queryset, keys):
+    """The queryset in the keys' order, each key's value selected as its column."""
+    queryset = queryset.annotate(**{key.column: key.expression for key in keys})
+    return queryset.order_by(*(key.order_by() for key in keys))
+
+
 def keyset_page(queryset, keys, position, size, fetch=None):
     """Up to `size` rows after `position` (None: from the start) in the keys' order."""
-    queryset = queryset.annotate(**{key.column: key.expression for key in keys})
-    queryset = queryset.order_by(*(key.order_by() for key in keys))
+    queryset = in_key_order(queryset, keys)
     if position is not None:
         queryset = queryset.filter(rows_after(keys, position))
     page = queryset[:size]
@@ -493,19 +499,19 @@ class _Echo:
 
 def stream_csv(queryset, fetch, represent, columns, view):
     keys = ordering_keys(queryset)
+    rows = fetch(in_key_order(queryset, keys), [key.column for key in keys])
 
     def lines():
         writer = csv.writer(_Echo())
         # A byte-order mark, so that spreadsheet programs read the Arabic as UTF-8.
         yield "\ufeff" + writer.writerow(columns)
-        position = None
-        while True:
-            rows = keyset_page(queryset, keys, position, CSV_CHUNK_ROWS, fetch)
-            for record in represent(rows):
+        # One query, read in chunks (through a server-side cursor on PostgreSQL): memory stays
+        # flat, and a list ordered by an aggregate (the partner list) computes it once, where
+        # keyset chunks computed it again for every chunk.
+        stream = rows.iterator(chunk_size=CSV_CHUNK_ROWS)
+        while chunk := list(islice(stream, CSV_CHUNK_ROWS)):
+            for record in represent(chunk):
                 yield writer.writerow([csv_cell(record, column) for column in columns])
-            if len(rows) < CSV_CHUNK_ROWS:
-                return
-            position = row_position(rows[-1], keys)
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     name = getattr(view, "basename", None) or queryset.model._meta.model_name

@@ -1,7 +1,11 @@
+import csv
+import io
 from datetime import date
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from knox.models import AuthToken
 
 from partners.models import Organization
@@ -115,6 +119,18 @@ def test_partner_latest_contact_takes_date_and_precision_from_the_same_link(view
     ]
     assert [agreement["id"] for agreement in rows[1]["agreements"]] == [signed.pk]
     assert [meeting["id"] for meeting in rows[1]["meetings"]] == [met.pk]
+
+
+def test_partner_list_csv_export_lists_every_partner_from_one_query(seeded, viewer_api, monkeypatch):
+    monkeypatch.setattr("crm.api.CSV_CHUNK_ROWS", 2)  # several chunks from the seed data
+    listed = partner_ids(viewer_api.get(f"/api/organizations/{UNOCT}/partners/", {"include_units": "true"}))
+    with CaptureQueriesContext(connection) as queries:
+        response = viewer_api.get(f"/api/organizations/{UNOCT}/partners/", {"include_units": "true", "format": "csv"})
+        text = b"".join(response.streaming_content).decode("utf-8").lstrip("\ufeff")
+    assert [int(row["organization.id"]) for row in csv.DictReader(io.StringIO(text))] == listed
+    assert len(listed) > 2
+    # The latest contacts are computed once for the whole export, not once per chunk.
+    assert sum("partner_links" in query["sql"] for query in queries.captured_queries) == 1
 
 
 def test_parent_partner_list_includes_its_units_partners_only_when_asked(seeded, viewer_api):
