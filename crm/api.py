@@ -435,7 +435,7 @@ class DatabaseShapedReadMixin:
 
     def list(self, request, *args, **kwargs):
         queryset, plan = self._shaped_queryset()
-        return shaped_list_response(self, queryset, plan.columns, lambda rows: represent_rows(rows, plan, request), plan)
+        return shaped_list_response(self, queryset, plan)
 
     def retrieve(self, request, *args, **kwargs):
         queryset, plan = self._shaped_queryset()
@@ -450,13 +450,16 @@ class DatabaseShapedReadMixin:
         return Response(represent_rows(rows, plan, request)[0])
 
 
-def shaped_list_response(view, queryset, columns, represent, plan):
-    """The paginated JSON answer, or the streamed CSV one, for rows read with values(**columns)."""
+def shaped_list_response(view, queryset, plan):
+    """The paginated JSON answer, or the streamed CSV one, for rows read as `plan` says."""
+    request = view.request
 
     def fetch(page, key_columns):
-        return page.values(*key_columns, **columns)
+        return page.values(*key_columns, **plan.columns)
 
-    request = view.request
+    def represent(rows):
+        return represent_rows(rows, plan, request)
+
     if request.accepted_renderer.format == "csv":
         return stream_csv(queryset, fetch, represent, csv_columns(plan), view)
     rows = view.paginator.paginate_queryset(queryset, request, view, fetch=fetch)

@@ -6,7 +6,7 @@ from rest_framework.decorators import action
 
 from agreements.models import AgreementParty, FundingCommitment
 from crm.api import DatabaseShapedReadMixin, VersionedViewSetMixin, shaped_list_response
-from crm.readpaths import ReadPlan, represent_rows
+from crm.readpaths import ReadPlan
 
 from .filters import FocalAreaFilter, OrganizationFilter, PartnerListFilter, PersonFilter, SourceFilter
 from .models import Citation, FocalArea, Organization, Person, Position, Source
@@ -74,9 +74,7 @@ class OrganizationViewSet(VersionedViewSetMixin, DatabaseShapedReadMixin, viewse
             Organization,
             lists={"agreements": partners.shared_agreements, "meetings": partners.shared_meetings},
         )
-        return shaped_list_response(
-            self, self.filter_queryset(partners), plan.columns, lambda rows: represent_rows(rows, plan, request), plan
-        )
+        return shaped_list_response(self, self.filter_queryset(partners), plan)
 
 
 class PersonViewSet(VersionedViewSetMixin, DatabaseShapedReadMixin, viewsets.ModelViewSet):
