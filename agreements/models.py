@@ -253,26 +253,38 @@ class FundingCommitmentQuerySet(models.QuerySet):
         "focal_area": ["focal_areas", "focal_areas__code", "focal_areas__name_en", "focal_areas__name_ar"],
     }
 
-    def totals(self, group_by):
-        """Pledged, received and outstanding per group and currency, computed in the database.
+    def totals(self, group_by, ordering=None):
+        """Pledged, received and outstanding per group and currency, computed in the database,
+        as a list of rows ordered by group and currency (or by `ordering`, names of their keys).
 
         Cancelled commitments are left out. Currencies are never added together. A commitment
         serving two focal areas counts in both, so focal-area rows do not add up to the whole.
+
+        Two GROUP BYs, the commitments' and their payments', merged here: one query summing a
+        subquery of payments per commitment paid an index lookup for every commitment.
         """
         columns = self.SUMMARY_GROUPS[group_by]
-        queryset = self.exclude(status=FundingCommitment.Status.CANCELLED)
+        counted = self.exclude(status=FundingCommitment.Status.CANCELLED)
+        payments = Payment.objects.filter(commitment__in=counted.values("pk"))
         if group_by == "year":
-            queryset = queryset.annotate(year=ExtractYear("committed_on"))
-        return (
-            queryset.with_received()
-            .values(*columns, "currency")
-            .annotate(
-                commitments=models.Count("pk"),
-                pledged=models.Sum("amount"),
-                received_total=models.Sum("received"),
-            )
-            .order_by(columns[0], "currency")
+            counted = counted.annotate(year=ExtractYear("committed_on"))
+            group = ExtractYear("commitment__committed_on")
+        else:
+            group = models.F(f"commitment__{columns[0]}")
+        received = {
+            (row["group"], row["currency"]): row["total"]
+            for row in payments.values(group=group, currency=models.F("commitment__currency"))
+            .annotate(total=models.Sum("amount"))
+            .order_by()
+        }
+        rows = (
+            counted.values(*columns, "currency")
+            .annotate(commitments=models.Count("pk"), pledged=models.Sum("amount"))
+            .order_by(*(ordering if ordering is not None else (columns[0], "currency")))
         )
+        return [
+            {**row, "received_total": received.get((row[columns[0]], row["currency"]), Decimal(0))} for row in rows
+        ]
 
 
 class FundingCommitment(VersionedModel):

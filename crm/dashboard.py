@@ -71,8 +71,8 @@ def funding_by_currency():
     count nowhere and different currencies are never added together. A pledge's year is the year
     it was made; money received counts in the year it arrived.
     """
-    by_donor = FundingCommitment.objects.totals("donor").order_by("currency", "-pledged", "donor__name_en", "donor")
-    pledged_by_year = FundingCommitment.objects.totals("year").order_by()
+    by_donor = FundingCommitment.objects.totals("donor", ordering=("currency", "-pledged", "donor__name_en", "donor"))
+    pledged_by_year = FundingCommitment.objects.totals("year", ordering=())
     received_by_year = (
         Payment.objects.exclude(commitment__status=FundingCommitment.Status.CANCELLED)
         .values(currency=F("commitment__currency"), year=ExtractYear("received_on"))

@@ -1,8 +1,10 @@
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from agreements.models import Agreement, AgreementParty, FundingCommitment, Payment
 from partners.models import Organization
-from tests.factories import AgreementFactory, FundingCommitmentFactory, OrganizationFactory, PaymentFactory, PersonFactory
+from tests.factories import AgreementFactory, FocalAreaFactory, FundingCommitmentFactory, OrganizationFactory, PaymentFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -115,6 +117,29 @@ def test_summary_groups_by_each_dimension(seeded, viewer_api, group_by):
     response = viewer_api.get("/api/funding-commitments/summary/", {"group_by": group_by})
     assert response.status_code == 200
     assert {row["currency"] for row in response.json()} == {"USD"}
+
+
+@pytest.mark.parametrize("group_by", ["donor", "recipient", "year", "focal_area"])
+def test_summary_totals_each_groups_payments_in_the_same_queries_whatever_the_groups(viewer_api, group_by):
+    def add_group(number):
+        commitment = FundingCommitmentFactory(amount="100", committed_on=f"{2000 + number}-06-01")
+        commitment.focal_areas.add(FocalAreaFactory())
+        PaymentFactory(commitment=commitment, amount=str(number), received_on="2025-01-01")
+        PaymentFactory(commitment=commitment, amount="1", received_on="2025-02-01")
+
+    def summary():
+        with CaptureQueriesContext(connection) as queries:
+            rows = viewer_api.get("/api/funding-commitments/summary/", {"group_by": group_by}).json()
+        return sorted((row["pledged"], row["received"]) for row in rows), len(queries)
+
+    add_group(1)
+    summary()  # the first request also loads the login's permissions
+    _rows, few = summary()
+    for number in range(2, 6):
+        add_group(number)
+    rows, many = summary()
+    assert rows == [("100.000", f"{number + 1}.000") for number in range(1, 6)]
+    assert many == few
 
 
 def test_summary_by_an_unknown_dimension_gets_400(seeded, viewer_api):
