@@ -88,6 +88,9 @@ class FundingCommitmentViewSet(VersionedViewSetMixin, DatabaseShapedReadMixin, v
             )
         queryset = self.filter_queryset(FundingCommitment.objects.all()).order_by()
         columns = groups[group_by]
+        # The rows are already in the answer's shape: a serializer per row cost more than the
+        # query. The amounts are formatted as FundingSummarySerializer's fields would.
+        money = self.get_serializer().fields["pledged"].to_representation
         rows = [
             {
                 "group": {"year": row["year"]} if group_by == "year" else {
@@ -96,13 +99,13 @@ class FundingCommitmentViewSet(VersionedViewSetMixin, DatabaseShapedReadMixin, v
                 },
                 "currency": row["currency"],
                 "commitments": row["commitments"],
-                "pledged": row["pledged"],
-                "received": row["received_total"],
-                "outstanding": row["pledged"] - row["received_total"],
+                "pledged": money(row["pledged"]),
+                "received": money(row["received_total"]),
+                "outstanding": money(row["pledged"] - row["received_total"]),
             }
             for row in queryset.totals(group_by)
         ]
-        return Response(self.get_serializer(rows, many=True).data)
+        return Response(rows)
 
 
 class PaymentViewSet(DatabaseShapedReadMixin, viewsets.ModelViewSet):
