@@ -67,7 +67,8 @@ class OrganizationViewSet(VersionedViewSetMixin, DatabaseShapedReadMixin, viewse
         partner_filter = PartnerListFilter(request.query_params, queryset=Organization.objects.none())
         if not partner_filter.is_valid():
             raise utils.translate_validation(partner_filter.errors)
-        partners = partner_queryset(organization, partner_filter.partner_filter())
+        whole_list = request.accepted_renderer.format == "csv"
+        partners = partner_queryset(organization, partner_filter.partner_filter(), whole_list=whole_list)
         # Built per request: the linking agreements and meetings depend on the organisation.
         plan = ReadPlan(
             PartnerSerializer(),
