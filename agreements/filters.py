@@ -1,6 +1,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from partners.filters import ColumnChoicesFilter
 from partners.models import Organization, tagged_with_focal_area
 
 from .models import Agreement, FundingCommitment, Payment
@@ -17,8 +18,8 @@ class FocalAreaCodeFilter(django_filters.CharFilter):
 
 
 class AgreementFilter(django_filters.FilterSet):
-    kind = django_filters.MultipleChoiceFilter(choices=Agreement.Kind.choices, distinct=False)
-    status = django_filters.MultipleChoiceFilter(choices=Agreement.Status.choices, distinct=False)
+    kind = ColumnChoicesFilter(choices=Agreement.Kind.choices)
+    status = ColumnChoicesFilter(choices=Agreement.Status.choices)
     party = django_filters.ModelChoiceFilter(
         queryset=Organization.objects.all(), field_name="parties__organization", distinct=True, label=_("party")
     )
@@ -34,7 +35,7 @@ class AgreementFilter(django_filters.FilterSet):
 
 
 class FundingCommitmentFilter(django_filters.FilterSet):
-    status = django_filters.MultipleChoiceFilter(choices=FundingCommitment.Status.choices, distinct=False)
+    status = ColumnChoicesFilter(choices=FundingCommitment.Status.choices)
     donor = django_filters.ModelChoiceFilter(queryset=Organization.objects.all())
     recipient = django_filters.ModelChoiceFilter(queryset=Organization.objects.all())
     currency = django_filters.CharFilter(lookup_expr="iexact")

@@ -5,15 +5,15 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from agreements.filters import FocalAreaCodeFilter
-from partners.filters import CountryFilter
+from partners.filters import ColumnChoicesFilter, CountryFilter
 from partners.models import Organization, Person
 
 from .models import Meeting
 
 
 class MeetingFilter(django_filters.FilterSet):
-    kind = django_filters.MultipleChoiceFilter(choices=Meeting.Kind.choices, distinct=False)
-    status = django_filters.MultipleChoiceFilter(choices=Meeting.Status.choices, distinct=False)
+    kind = ColumnChoicesFilter(choices=Meeting.Kind.choices)
+    status = ColumnChoicesFilter(choices=Meeting.Status.choices)
     country = CountryFilter()
     organization = django_filters.ModelChoiceFilter(
         queryset=Organization.objects.all(), method="filter_organization", label=_("organised or attended by")
