@@ -450,6 +450,11 @@ class DatabaseShapedReadMixin:
         return Response(represent_rows(rows, plan, request)[0])
 
 
+def is_export(request):
+    """Whether the list is asked for whole, as CSV, rather than a page at a time."""
+    return request.accepted_renderer.format == "csv"
+
+
 def shaped_list_response(view, queryset, plan):
     """The paginated JSON answer, or the streamed CSV one, for rows read as `plan` says."""
     request = view.request
@@ -460,7 +465,7 @@ def shaped_list_response(view, queryset, plan):
     def represent(rows):
         return represent_rows(rows, plan, request)
 
-    if request.accepted_renderer.format == "csv":
+    if is_export(request):
         return stream_csv(queryset, fetch, represent, csv_columns(plan), view)
     rows = view.paginator.paginate_queryset(queryset, request, view, fetch=fetch)
     return view.paginator.get_paginated_response(represent(rows))

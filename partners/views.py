@@ -5,7 +5,7 @@ from rest_framework import viewsets
 from rest_framework.decorators import action
 
 from agreements.models import AgreementParty, FundingCommitment
-from crm.api import DatabaseShapedReadMixin, VersionedViewSetMixin, shaped_list_response
+from crm.api import DatabaseShapedReadMixin, VersionedViewSetMixin, is_export, shaped_list_response
 from crm.readpaths import ReadPlan
 
 from .filters import FocalAreaFilter, OrganizationFilter, PartnerListFilter, PersonFilter, SourceFilter
@@ -67,8 +67,7 @@ class OrganizationViewSet(VersionedViewSetMixin, DatabaseShapedReadMixin, viewse
         partner_filter = PartnerListFilter(request.query_params, queryset=Organization.objects.none())
         if not partner_filter.is_valid():
             raise utils.translate_validation(partner_filter.errors)
-        whole_list = request.accepted_renderer.format == "csv"
-        partners = partner_queryset(organization, partner_filter.partner_filter(), whole_list=whole_list)
+        partners = partner_queryset(organization, partner_filter.partner_filter(), whole_list=is_export(request))
         # Built per request: the linking agreements and meetings depend on the organisation.
         plan = ReadPlan(
             PartnerSerializer(),
