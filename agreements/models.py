@@ -4,7 +4,7 @@ from decimal import Decimal
 import pycountry
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connections, models
 from django.db.models.functions import Coalesce, ExtractYear
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -253,16 +253,41 @@ class FundingCommitmentQuerySet(models.QuerySet):
         "focal_area": ["focal_areas", "focal_areas__code", "focal_areas__name_en", "focal_areas__name_ar"],
     }
 
-    def totals(self, group_by, ordering=None):
+    def totals(self, group_by, ordering=None, page=None):
         """Pledged, received and outstanding per group and currency, computed in the database,
         as a list of rows ordered by group and currency (or by `ordering`, names of their keys).
 
         Cancelled commitments are left out. Currencies are never added together. A commitment
         serving two focal areas counts in both, so focal-area rows do not add up to the whole.
 
-        Two GROUP BYs, the commitments' and their payments', merged here: one query summing a
-        subquery of payments per commitment paid an index lookup for every commitment.
+        `page` is (direction, position, size): the `size` rows "after" or "before" `position`,
+        a [group, currency] pair or None for the start, in the order of group (empty last) and
+        currency, nearest first.
+
+        On PostgreSQL the totals of all commitments are kept by the database as they change
+        (migration agreements 0004) and read from there; a filtered set is summed when asked.
         """
+        if not self.query.has_filters() and connections[self.db].vendor == "postgresql":
+            return self.kept_totals(group_by, ordering, page)
+        rows = self.summed_totals(group_by, ordering)
+        if page is None:
+            return rows
+        direction, position, size = page
+        group = self.SUMMARY_GROUPS[group_by][0]
+
+        def place(key, currency):
+            return (key is None, key or 0, currency)
+
+        rows.sort(key=lambda row: place(row[group], row["currency"]), reverse=direction == "before")
+        if position is not None:
+            beyond = (lambda row: row > place(*position)) if direction == "after" else (lambda row: row < place(*position))
+            rows = [row for row in rows if beyond(place(row[group], row["currency"]))]
+        return rows[:size]
+
+    def summed_totals(self, group_by, ordering=None):
+        """`totals()` summed from the rows: two GROUP BYs, the commitments' and their payments',
+        merged here (one query summing a subquery of payments per commitment paid an index
+        lookup for every commitment)."""
         columns = self.SUMMARY_GROUPS[group_by]
         counted = self.exclude(status=FundingCommitment.Status.CANCELLED)
         payments = Payment.objects.filter(commitment__in=counted.values("pk"))
@@ -285,6 +310,45 @@ class FundingCommitmentQuerySet(models.QuerySet):
         return [
             {**row, "received_total": received.get((row[columns[0]], row["currency"]), Decimal(0))} for row in rows
         ]
+
+    # Where kept_totals() finds each key of a totals row: the kept table `t`, and `g`, the
+    # organisation or focal area it is about.
+    KEPT_GROUP_TABLES = {"donor": "partners_organization", "recipient": "partners_organization",
+                         "focal_area": "partners_focalarea"}
+    # The kept table's unique index sorts an empty group (no date, no focal area) as this key: last.
+    KEPT_EMPTY_GROUP = 2**63 - 1
+
+    def kept_totals(self, group_by, ordering=None, page=None):
+        """`totals()` of all commitments, read from the totals PostgreSQL keeps (one query);
+        a page walks the table's unique index."""
+        columns = self.SUMMARY_GROUPS[group_by]
+        sources = {columns[0]: "t.group_key", "currency": "t.currency", "commitments": "t.commitments",
+                   "pledged": "t.pledged", "received_total": "t.received"}
+        sources.update({column: f"g.{column.split('__', 1)[1]}" for column in columns[1:]})
+        table = self.KEPT_GROUP_TABLES.get(group_by)
+        joined = f"LEFT JOIN {table} g ON g.id = t.group_key" if table else ""
+        where, params, limit = "t.grouping = %s", [group_by], ""
+        if page is None:
+            order = [
+                f"{sources[name.lstrip('-')]} {'DESC' if name.startswith('-') else 'ASC'}"
+                for name in (ordering if ordering is not None else (columns[0], "currency"))
+            ]
+        else:
+            direction, position, size = page
+            way = "ASC" if direction == "after" else "DESC"
+            order = [f"coalesce(t.group_key, {self.KEPT_EMPTY_GROUP}) {way}", f"t.currency {way}"]
+            if position is not None:
+                where += f" AND (coalesce(t.group_key, {self.KEPT_EMPTY_GROUP}), t.currency) {'>' if way == 'ASC' else '<'} (%s, %s)"
+                params += [self.KEPT_EMPTY_GROUP if position[0] is None else position[0], position[1]]
+            limit = f"LIMIT {int(size)}"
+        names = list(sources)
+        sql = (
+            f"SELECT {', '.join(sources[name] for name in names)} FROM agreements_fundingtotal t {joined} "
+            f"WHERE {where} {'ORDER BY ' + ', '.join(order) if order else ''} {limit}"
+        )
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(sql, params)
+            return [dict(zip(names, row)) for row in cursor.fetchall()]
 
 
 class FundingCommitment(VersionedModel):

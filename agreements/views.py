@@ -3,9 +3,8 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, viewsets
 from rest_framework.decorators import action
-from rest_framework.response import Response
 
-from crm.api import DatabaseShapedReadMixin, VersionedViewSetMixin
+from crm.api import DatabaseShapedReadMixin, KeysetPagination, VersionedViewSetMixin
 from partners.models import Citation
 
 from .filters import AgreementFilter, FundingCommitmentFilter, PaymentFilter
@@ -17,6 +16,23 @@ from .serializers import (
     FundingSummarySerializer,
     PaymentSerializer,
 )
+
+
+class FundingSummaryPagination(KeysetPagination):
+    """The summary's pages, by group (empty last) and currency, with the lists' links and cursors."""
+
+    def paginate_totals(self, queryset, group_by, request):
+        self.request = request
+        self.page_size = self.get_page_size(request)
+        self.signature = [f"summary by {group_by}", "currency"]
+        self.count = None
+        direction, position = self._decode_cursor(request, self.signature)
+        rows = queryset.totals(group_by, page=(direction or "after", position, self.page_size + 1))
+        group = FundingCommitmentQuerySet.SUMMARY_GROUPS[group_by][0]
+        return self.cut_page(rows, direction, position, lambda row: [row[group], row["currency"]])
+
+    def get_schema_operation_parameters(self, view):
+        return [parameter for parameter in super().get_schema_operation_parameters(view) if parameter["name"] != "count"]
 
 
 class AgreementViewSet(VersionedViewSetMixin, DatabaseShapedReadMixin, viewsets.ModelViewSet):
@@ -69,7 +85,9 @@ class FundingCommitmentViewSet(VersionedViewSetMixin, DatabaseShapedReadMixin, v
         description=(
             "Pledged, received and outstanding per donor, recipient, year of the commitment or focal "
             "area, one row per currency: amounts in different currencies are never added together. "
-            "Cancelled commitments are left out. The list's filters apply."
+            "Cancelled commitments are left out. The list's filters apply. Pages run by group (commitments "
+            "without a date or a focal area last) and currency, and follow `next` and `previous` as "
+            "the lists do."
         ),
         parameters=[
             OpenApiParameter(
@@ -78,7 +96,7 @@ class FundingCommitmentViewSet(VersionedViewSetMixin, DatabaseShapedReadMixin, v
         ],
         responses=FundingSummarySerializer(many=True),
     )
-    @action(detail=False, pagination_class=None, serializer_class=FundingSummarySerializer)
+    @action(detail=False, pagination_class=FundingSummaryPagination, serializer_class=FundingSummarySerializer)
     def summary(self, request):
         group_by = request.query_params.get("group_by", "donor")
         groups = FundingCommitmentQuerySet.SUMMARY_GROUPS
@@ -103,9 +121,9 @@ class FundingCommitmentViewSet(VersionedViewSetMixin, DatabaseShapedReadMixin, v
                 "received": money(row["received_total"]),
                 "outstanding": money(row["pledged"] - row["received_total"]),
             }
-            for row in queryset.totals(group_by)
+            for row in self.paginator.paginate_totals(queryset, group_by, request)
         ]
-        return Response(rows)
+        return self.paginator.get_paginated_response(rows)
 
 
 class PaymentViewSet(DatabaseShapedReadMixin, viewsets.ModelViewSet):

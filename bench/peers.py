@@ -213,26 +213,22 @@ def partner_after(after):
 
 
 def funding_summary_sql(group_by):
-    """(group columns, SQL) of the funding summary: non-cancelled commitments per group and currency."""
+    """(group columns, SQL) of the funding summary's first page: non-cancelled commitments per group
+    and currency, read, as the app does, from the totals PostgreSQL keeps (migration agreements 0004)."""
     if group_by == "year":
         columns = ["year"]
-        select = "extract(year FROM c.committed_on)::int AS year"
+        select = "t.group_key AS year"
         join = ""
-        group = "1"
     else:
         columns = ["id", "name_en", "name_ar", "acronym"]
         select = "o.id, o.name_en, o.name_ar, o.acronym"
-        join = f"JOIN {T['organization']} o ON o.id = c.{group_by}_id"
-        group = "1, 2, 3, 4"
+        join = f"JOIN {T['organization']} o ON o.id = t.group_key"
     sql = f"""
-        SELECT {select}, c.currency, count(*) AS commitments, sum(c.amount) AS pledged,
-               sum(coalesce(r.received, 0)) AS received
-          FROM {T['commitment']} c {join}
-          LEFT JOIN (SELECT commitment_id, sum(amount) AS received FROM {T['payment']} GROUP BY commitment_id) r
-            ON r.commitment_id = c.id
-         WHERE c.status <> 'cancelled'
-         GROUP BY {group}, c.currency
-         ORDER BY 1, c.currency"""
+        SELECT {select}, t.currency, t.commitments, t.pledged, t.received
+          FROM agreements_fundingtotal t {join}
+         WHERE t.grouping = '{group_by}'
+         ORDER BY coalesce(t.group_key, 9223372036854775807), t.currency
+         LIMIT {PAGE_SIZE}"""
     return columns, sql
 
 

@@ -360,6 +360,10 @@ class Runner:
                 self.peer("floor", floor, "funding_summary", "year"),
                 self.peer("json_agg", agg, "funding_summary", "year"),
             ], kind="other"),
+            # A filtered summary is summed when asked, not read from the kept totals.
+            Case("funding summary by year, filtered to USD", [
+                self.http("app", "/api/funding-commitments/summary/?group_by=year&currency=USD"),
+            ], kind="other"),
             Case(f"organisations: CSV export (all {organizations:,})", [
                 self.http("app", "/api/organizations/?format=csv"),
                 self.peer("floor", floor, "organization_export_csv"),
@@ -706,7 +710,7 @@ def targets_at(size, cases):
         results.append(("shorter terms: prefix match or 400, never a full scan", verdict(ok, size), figure))
 
     for case in cases:
-        if case.group == "summary":
+        if case.group == "summary" and "filtered" not in case.name:
             p50 = p50_of(case, "app")
             limit = {"M": 50, "L": 100}.get(size, 50)
             results.append((f"{case.name} p50 ≤ {limit} ms (M 50, L 100)", verdict(None if p50 is None else p50 * 1000 <= limit, size),

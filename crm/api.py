@@ -211,20 +211,24 @@ class KeysetPagination(pagination.BasePagination):
         self.request = request
         self.page_size = self.get_page_size(request)
         self.keys = ordering_keys(queryset)
-        signature = [key.signature for key in self.keys]
-        direction, position = self._decode_cursor(request, signature)
+        self.signature = [key.signature for key in self.keys]
+        direction, position = self._decode_cursor(request, self.signature)
         self.count = queryset.count() if _is_true(request.query_params.get(self.count_query_param)) else None
-        backwards = direction == "before"
-        keys = [key.reversed() for key in self.keys] if backwards else self.keys
+        keys = [key.reversed() for key in self.keys] if direction == "before" else self.keys
         rows = keyset_page(queryset, keys, position, self.page_size + 1, fetch)
+        return self.cut_page(rows, direction, position, lambda row: row_position(row, self.keys))
+
+    def cut_page(self, rows, direction, position, position_of):
+        """The page out of `rows`, read nearest first from the cursor's position and one more
+        than a page when there are more; notes where the next and previous pages start."""
+        backwards = direction == "before"
         more = len(rows) > self.page_size
         rows = rows[: self.page_size]
         if backwards:
             rows.reverse()
-        positions = [row_position(row, self.keys) for row in (rows[0], rows[-1])] if rows else []
+        positions = [position_of(row) for row in (rows[0], rows[-1])] if rows else []
         self.next_position = positions[1] if rows and (more or backwards) else None
         self.previous_position = positions[0] if rows and (position is not None and (more or not backwards)) else None
-        self.signature = signature
         return rows
 
     def _decode_cursor(self, request, signature):

@@ -1,3 +1,5 @@
+from urllib.parse import parse_qs, urlsplit
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -86,7 +88,7 @@ def test_agreement_search_finds_it_by_a_party_name_in_arabic(seeded, viewer_api)
 
 
 def test_the_qatar_pledge_shows_usd_75_million_in_the_summary(seeded, viewer_api):
-    rows = viewer_api.get("/api/funding-commitments/summary/", {"group_by": "donor"}).json()
+    rows = viewer_api.get("/api/funding-commitments/summary/", {"group_by": "donor", "page_size": 500}).json()["results"]
     qatar = [row for row in rows if row["group"]["id"] == QATAR]
     assert qatar == [
         {
@@ -107,7 +109,7 @@ def test_summary_never_adds_currencies_and_leaves_cancelled_pledges_out(viewer_a
     FundingCommitmentFactory(donor=donor, recipient=recipient, amount="999", currency="USD", status="cancelled")
     Payment.objects.create(commitment=usd, received_on="2025-05-01", amount="40")
 
-    rows = viewer_api.get("/api/funding-commitments/summary/", {"donor": donor.pk}).json()
+    rows = viewer_api.get("/api/funding-commitments/summary/", {"donor": donor.pk}).json()["results"]
     totals = {row["currency"]: (row["pledged"], row["received"], row["outstanding"]) for row in rows}
     assert totals == {"EUR": ("50.000", "0.000", "50.000"), "USD": ("100.000", "40.000", "60.000")}
 
@@ -116,7 +118,7 @@ def test_summary_never_adds_currencies_and_leaves_cancelled_pledges_out(viewer_a
 def test_summary_groups_by_each_dimension(seeded, viewer_api, group_by):
     response = viewer_api.get("/api/funding-commitments/summary/", {"group_by": group_by})
     assert response.status_code == 200
-    assert {row["currency"] for row in response.json()} == {"USD"}
+    assert {row["currency"] for row in response.json()["results"]} == {"USD"}
 
 
 @pytest.mark.parametrize("group_by", ["donor", "recipient", "year", "focal_area"])
@@ -129,7 +131,7 @@ def test_summary_totals_each_groups_payments_in_the_same_queries_whatever_the_gr
 
     def summary():
         with CaptureQueriesContext(connection) as queries:
-            rows = viewer_api.get("/api/funding-commitments/summary/", {"group_by": group_by}).json()
+            rows = viewer_api.get("/api/funding-commitments/summary/", {"group_by": group_by}).json()["results"]
         return sorted((row["pledged"], row["received"]) for row in rows), len(queries)
 
     add_group(1)
@@ -140,6 +142,30 @@ def test_summary_totals_each_groups_payments_in_the_same_queries_whatever_the_gr
     rows, many = summary()
     assert rows == [("100.000", f"{number + 1}.000") for number in range(1, 6)]
     assert many == few
+
+
+@pytest.mark.parametrize("filtered", [False, True], ids=["all commitments", "filtered"])
+def test_summary_pages_run_by_group_and_currency_with_undated_commitments_last(viewer_api, filtered):
+    donor = OrganizationFactory()
+    for committed_on, currency in [("2021-05-01", "USD"), (None, "EUR"), ("2019-01-01", "EUR"), ("2019-07-01", "USD"),
+                                   ("2021-01-01", "EUR"), (None, "USD")]:
+        FundingCommitmentFactory(donor=donor, amount="10", currency=currency, committed_on=committed_on)
+    params = {"group_by": "year", "page_size": 2, **({"donor": donor.pk} if filtered else {})}
+
+    pages, response = [], viewer_api.get("/api/funding-commitments/summary/", params)
+    while True:
+        pages.append([(row["group"]["year"], row["currency"]) for row in response.json()["results"]])
+        if not response.json()["next"]:
+            break
+        response = viewer_api.get(response.json()["next"])
+    assert pages == [[(2019, "EUR"), (2019, "USD")], [(2021, "EUR"), (2021, "USD")], [(None, "EUR"), (None, "USD")]]
+
+    back = viewer_api.get(response.json()["previous"]).json()
+    assert [(row["group"]["year"], row["currency"]) for row in back["results"]] == pages[1]
+    cursor = parse_qs(urlsplit(back["next"]).query)["cursor"][0]
+    other_grouping = viewer_api.get("/api/funding-commitments/summary/", {"group_by": "donor", "cursor": cursor})
+    assert other_grouping.status_code == 400
+    assert "cursor" in other_grouping.json()
 
 
 def test_summary_by_an_unknown_dimension_gets_400(seeded, viewer_api):
