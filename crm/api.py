@@ -15,6 +15,7 @@ from django.db.models import F, OrderBy, ProtectedError, Q, RestrictedError
 from django.http import Http404, StreamingHttpResponse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions, pagination, permissions, serializers, status
 from rest_framework.filters import BaseFilterBackend
@@ -144,6 +145,22 @@ class ModelPermissions(permissions.DjangoModelPermissions):
         "HEAD": ["%(app_label)s.view_%(model_name)s"],
         "OPTIONS": ["%(app_label)s.view_%(model_name)s"],
     }
+
+
+class QueryStringFilterBackend(DjangoFilterBackend):
+    """django-filter's backend, skipped when the query string names none of the list's filters.
+
+    With no filter given the filter form changes nothing, but building and validating it was the
+    largest single cost of an unfiltered list page (about 2 ms of 6, deep-copying every field).
+    A range filter's parameters start with its name (`signed_after`), so they count as naming it.
+    """
+
+    def filter_queryset(self, request, queryset, view):
+        filterset_class = self.get_filterset_class(view, queryset)
+        names = filterset_class.base_filters if filterset_class is not None else ()
+        if not any(key.startswith(name) for key in request.query_params for name in names):
+            return queryset
+        return super().filter_queryset(request, queryset, view)
 
 
 class NormalizedSearchFilter(BaseFilterBackend):

@@ -14,10 +14,11 @@ worker_class = "gthread"
 workers = int(os.environ.get("WEB_CONCURRENCY", "3"))
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 
-# A worker is replaced after about a thousand requests, at staggered moments, so a slow leak in
-# any library never grows for long and the workers never all restart together.
-max_requests = 1000
-max_requests_jitter = 100
+# A worker is replaced after about ten thousand requests, at staggered moments, so a slow leak in
+# any library never grows for long and the workers never all restart together. At a thousand,
+# under load each worker restarted every few seconds, paying Django's start-up each time.
+max_requests = 10000
+max_requests_jitter = 1000
 timeout = 30
 graceful_timeout = 30
 

@@ -197,7 +197,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["crm.api.ModelPermissions"],
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "crm.api.QueryStringFilterBackend",
         "crm.api.NormalizedSearchFilter",
         "rest_framework.filters.OrderingFilter",
     ],
