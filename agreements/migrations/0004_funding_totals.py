@@ -190,6 +190,8 @@ BEGIN
     FROM agreements_fundingcommitment c LEFT JOIN agreements_fundingcommitmentfocalarea l ON l.commitment_id = c.id
     WHERE c.status <> 'cancelled' GROUP BY 2, 3;
     PERFORM set_config('{REBUILDING}', 'off', true);
+    -- Without statistics of the new rows the planner sorts a whole grouping to read one page.
+    ANALYZE agreements_fundingtotal;
 END $$;
 
 CREATE FUNCTION agreements_rebuild_funding_totals_after_truncate() RETURNS trigger LANGUAGE plpgsql AS $$
