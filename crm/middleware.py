@@ -15,7 +15,15 @@ from django.utils.translation import gettext as _
 logger = logging.getLogger(__name__)
 
 RETRY_AFTER_SECONDS = 5
-DATABASE_ERRORS = (OperationalError, InterfaceError)
+# SQLite reports a table or column that is not there as an OperationalError as well: that is a
+# database `migrate` has not brought up to date, which waiting does not mend.
+MISSING_SCHEMA = ("no such table", "no such column")
+
+
+def is_database_unavailable(error):
+    if isinstance(error, InterfaceError):
+        return True
+    return isinstance(error, OperationalError) and not str(error).startswith(MISSING_SCHEMA)
 
 
 def database_unavailable_response(request):
@@ -31,7 +39,7 @@ def database_unavailable_response(request):
 def _note_database_error(sender, request=None, **kwargs):
     # Sent while Django turns an exception raised inside a middleware (a session saved after the
     # view, a user loaded before it) into a 500; process_exception only sees the view's.
-    if request is not None and isinstance(sys.exc_info()[1], DATABASE_ERRORS):
+    if request is not None and is_database_unavailable(sys.exc_info()[1]):
         request.database_unavailable = True
 
 
@@ -56,7 +64,7 @@ class DatabaseUnavailableMiddleware:
         return response
 
     def process_exception(self, request, exception):
-        if not isinstance(exception, DATABASE_ERRORS):
+        if not is_database_unavailable(exception):
             return None
         logger.warning("Database unavailable, answered 503: %s %s: %s", request.method, request.path, exception)
         return database_unavailable_response(request)

@@ -80,6 +80,14 @@ def test_other_errors_are_not_disguised_as_503(admin_api):
             admin_api.get("/api/organizations/")
 
 
+@pytest.mark.django_db
+def test_a_database_that_lacks_a_table_is_a_500_not_a_passing_outage(admin_api):
+    # What SQLite says when `migrate` has not been run; waiting would not mend it.
+    with mock.patch("partners.views.OrganizationViewSet.list", side_effect=OperationalError("no such table: partners_organization")):
+        with pytest.raises(OperationalError):
+            admin_api.get("/api/organizations/")
+
+
 def production_environment(**extra):
     env = {name: value for name, value in os.environ.items() if not name.startswith("DJANGO_SECURE_")}
     env.update(
