@@ -1,8 +1,8 @@
 from django.contrib import admin
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
 from django.utils.translation import gettext_lazy as _
 
-from partners.admin import CitationInline, NormalizedSearchAdmin, SpreadsheetExportMixin
+from partners.admin import CitationInline, NormalizedSearchAdmin, SpreadsheetExportMixin, UsedRelatedListFilter
 
 from .models import (
     Agreement,
@@ -61,8 +61,10 @@ class AgreementAdmin(SpreadsheetExportMixin, NormalizedSearchAdmin):
     # every page load (first and last date, then every year), which large lists cannot afford.
     list_filter = [
         "kind", "status", ("signed_on", admin.DateFieldListFilter), "signed_is_inferred",
-        ("focal_areas", admin.RelatedOnlyFieldListFilter),
+        ("focal_areas", admin.RelatedFieldListFilter),
     ]
+    # The order of the PostgreSQL index on the list (migration partners 0007), undated last.
+    ordering = [F("signed_on").desc(nulls_last=True), "title_en", "id"]
     search_paths = ("", "parties__organization", "parties__organization__aliases")
     inlines = [
         AgreementPartyInline,
@@ -115,9 +117,11 @@ class FundingCommitmentFocalAreaInline(admin.TabularInline):
 class FundingCommitmentAdmin(SpreadsheetExportMixin, NormalizedSearchAdmin):
     resource_classes = [FundingCommitmentResource]
     list_display = ["__str__", "status", "amount", "currency", "received", "outstanding", "share_received"]
-    list_filter = ["status", "currency", ("donor", admin.RelatedOnlyFieldListFilter), "is_reported"]
+    list_filter = [
+        "status", "currency", ("committed_on", admin.DateFieldListFilter), ("donor", UsedRelatedListFilter), "is_reported",
+    ]
     list_select_related = ["donor", "recipient"]
-    date_hierarchy = "committed_on"
+    ordering = [F("committed_on").desc(nulls_last=True), "id"]
     search_paths = ("donor", "donor__aliases", "recipient", "recipient__aliases", "agreement")
     autocomplete_fields = ["agreement", "donor", "recipient"]
     inlines = [PaymentInline, FundingCommitmentFocalAreaInline, CitationInline]

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from partners.admin import CitationInline, NormalizedSearchAdmin, SpreadsheetExportMixin
@@ -51,9 +52,12 @@ class MeetingFocalAreaInline(admin.TabularInline):
 class MeetingAdmin(SpreadsheetExportMixin, NormalizedSearchAdmin):
     resource_classes = [MeetingResource]
     list_display = ["__str__", "kind", "status", "starts", "city_en", "is_virtual", "follows"]
-    list_filter = ["kind", "status", "is_virtual", "country", ("focal_areas", admin.RelatedOnlyFieldListFilter)]
+    list_filter = [
+        "kind", "status", ("starts_on", admin.DateFieldListFilter), "is_virtual", "country",
+        ("focal_areas", admin.RelatedFieldListFilter),
+    ]
     list_select_related = ["follows"]
-    date_hierarchy = "starts_on"
+    ordering = [F("starts_on").desc(nulls_last=True), "title_en", "id"]
     search_paths = ("", "organizers__organization", "participants__person", "participants__person__aliases")
     autocomplete_fields = ["follows"]
     inlines = [

@@ -44,6 +44,30 @@ class EstimatedCountPaginator(Paginator):
         return super().count
 
 
+class UsedRelatedListFilter(admin.RelatedOnlyFieldListFilter):
+    """The related records the list refers to, as long as they are few enough to read in a
+    sidebar. Past `most` (an office with thousands of parent bodies or donors) only the one the
+    list is filtered by is listed (a link with `?parent__id__exact=` still filters), instead of
+    rendering every one of them on each page load; search finds the others."""
+
+    most = 100
+
+    def field_choices(self, field, request, model_admin):
+        used = (
+            model_admin.get_queryset(request)
+            .filter(**{f"{self.field_path}__isnull": False})
+            .order_by()
+            .values_list(f"{self.field_path}__pk", flat=True)
+        )
+        ordering = self.field_admin_ordering(field, request, model_admin)
+        choices = field.get_choices(
+            include_blank=False, limit_choices_to={"pk__in": used.distinct()[: self.most + 1]}, ordering=ordering
+        )
+        if len(choices) <= self.most:
+            return choices
+        return field.get_choices(include_blank=False, limit_choices_to={"pk__in": self.lookup_val or []}, ordering=ordering)
+
+
 class VersionedAdmin(SimpleHistoryAdmin):
     """Carries the record's version through the change form, so that a save made from a page
     opened before someone else's save is refused with a message instead of overwriting it.
@@ -220,12 +244,12 @@ class OrganizationAdmin(SpreadsheetImportExportMixin, NormalizedSearchAdmin):
             "(an ISO 3166 code such as JO) and founded_precision take the codes an export shows."
         ),
     ]
-    list_display = ["name_en", "name_ar", "acronym", "kind", "parent", "country"]
-    list_filter = ["kind", "country", ("parent", admin.RelatedOnlyFieldListFilter)]
+    list_display = ["name_en", "name_ar", "acronym", "kind", "parent", "country_name"]
+    list_filter = ["kind", "country", ("parent", UsedRelatedListFilter)]
     list_select_related = ["parent"]
     search_paths = ("", "aliases")
     autocomplete_fields = ["parent"]
-    ordering = ["name_en"]
+    ordering = ["name_en", "name_ar", "id"]  # the order of the list's index (migration 0006)
     inlines = [OrganizationNameInline, CitationInline]
     readonly_fields = ["units", "partners", "people", "agreements", "meetings", "commitments"]
     fieldsets = [
@@ -237,6 +261,11 @@ class OrganizationAdmin(SpreadsheetImportExportMixin, NormalizedSearchAdmin):
         (_("More"), {"fields": ["website", "notes"]}),
         (_("Related records"), {"fields": readonly_fields}),
     ]
+
+    @admin.display(description=_("country"), ordering="country")
+    def country_name(self, organization):
+        # The column's default display rebuilt the list of 250 country names for every row.
+        return organization.country.name if organization.country else None
 
     @admin.display(description=_("units"))
     def units(self, organization):
@@ -287,7 +316,7 @@ class PersonAdmin(SpreadsheetImportExportMixin, NormalizedSearchAdmin):
     resource_classes = [PersonResource]
     list_display = ["name_en", "name_ar", "honorific_en", "current_titles"]
     search_paths = ("", "aliases")
-    ordering = ["name_en"]
+    ordering = ["name_en", "name_ar", "id"]  # the order of the list's index (migration 0006)
     inlines = [PersonNameInline, PositionInline, CitationInline]
     readonly_fields = ["participations", "signatures"]
     fieldsets = [
@@ -318,7 +347,7 @@ class PersonAdmin(SpreadsheetImportExportMixin, NormalizedSearchAdmin):
 class FocalAreaAdmin(SpreadsheetExportMixin, NormalizedSearchAdmin):
     resource_classes = [FocalAreaResource]
     list_display = ["name_en", "name_ar", "code", "parent"]
-    list_filter = [("parent", admin.RelatedOnlyFieldListFilter)]
+    list_filter = [("parent", UsedRelatedListFilter)]
     list_select_related = ["parent"]
     autocomplete_fields = ["parent"]
     inlines = [CitationInline]

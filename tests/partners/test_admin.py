@@ -223,7 +223,9 @@ def sql_statements(queries):
     return [query["sql"] for query in queries.captured_queries if "SAVEPOINT" not in query["sql"]]
 
 
-@pytest.mark.parametrize("model_path", ["partners/organization", "agreements/agreement"])
+@pytest.mark.parametrize(
+    "model_path", ["partners/organization", "agreements/agreement", "agreements/fundingcommitment", "meetings/meeting"]
+)
 def test_the_busiest_admin_lists_take_at_most_six_queries_and_one_count(seeded, admin_client, model_path):
     admin_client.get(f"/admin/{model_path}/")
     with CaptureQueriesContext(connection) as queries:
@@ -247,3 +249,30 @@ def test_an_unfiltered_large_admin_list_is_not_counted_row_by_row(seeded, admin_
     with CaptureQueriesContext(connection) as queries:
         assert admin_client.get("/admin/partners/organization/", {"kind__exact": "member_state"}).status_code == 200
     assert [statement for statement in sql_statements(queries) if "COUNT(" in statement], "a filtered list is counted"
+
+
+def test_the_parent_filter_lists_the_parents_in_use_until_they_are_too_many_to_read(admin_client, monkeypatch):
+    from partners.admin import UsedRelatedListFilter
+
+    parents = [OrganizationFactory(name_en=f"Parent body {number}") for number in range(3)]
+    units = [OrganizationFactory(name_en=f"Unit {number}", parent=parent) for number, parent in enumerate(parents)]
+    page = admin_client.get("/admin/partners/organization/").content.decode()
+    assert all(f"parent__id__exact={parent.pk}" in page for parent in parents)
+
+    monkeypatch.setattr(UsedRelatedListFilter, "most", 2)
+    page = admin_client.get("/admin/partners/organization/").content.decode()
+    assert "parent__id__exact" not in page
+    response = admin_client.get("/admin/partners/organization/", {"parent__id__exact": parents[0].pk})
+    assert list(response.context["cl"].result_list) == [units[0]]
+    page = response.content.decode()
+    assert f"parent__id__exact={parents[0].pk}" in page and f"parent__id__exact={parents[1].pk}" not in page
+
+
+def test_admin_lists_of_dated_records_show_the_newest_first_and_the_undated_last(admin_client):
+    from tests.factories import AgreementFactory
+
+    undated = AgreementFactory(title_en="Undated", signed_on=None)
+    older = AgreementFactory(title_en="Older", signed_on="2019-05-01")
+    newer = AgreementFactory(title_en="Newer", signed_on="2024-02-01")
+    response = admin_client.get("/admin/agreements/agreement/")
+    assert list(response.context["cl"].result_list) == [newer, older, undated]
