@@ -10,7 +10,7 @@ import json
 from django.core import signing
 from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
 from django.db.models import F, OrderBy, ProtectedError, Q, RestrictedError
 from django.http import Http404, StreamingHttpResponse
 from django.utils.translation import gettext_lazy as _
@@ -536,11 +536,14 @@ def stream_csv(queryset, fetch, represent, columns, view):
         yield "\ufeff" + writer.writerow(columns)
         # One query, read in chunks (through a server-side cursor on PostgreSQL): memory stays
         # flat, and a list ordered by an aggregate (the partner list) computes it once, where
-        # keyset chunks computed it again for every chunk.
-        stream = rows.iterator(chunk_size=CSV_CHUNK_ROWS)
-        while chunk := list(islice(stream, CSV_CHUNK_ROWS)):
-            for record in represent(chunk):
-                yield writer.writerow([csv_cell(record, column) for column in columns])
+        # keyset chunks computed it again for every chunk. Inside a transaction, because outside
+        # one the cursor is declared WITH HOLD: PostgreSQL then computes the whole result before
+        # the first row is sent, and beyond the reach of statement_timeout.
+        with transaction.atomic(using=rows.db):
+            stream = rows.iterator(chunk_size=CSV_CHUNK_ROWS)
+            while chunk := list(islice(stream, CSV_CHUNK_ROWS)):
+                for record in represent(chunk):
+                    yield writer.writerow([csv_cell(record, column) for column in columns])
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     name = getattr(view, "basename", None) or queryset.model._meta.model_name
