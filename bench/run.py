@@ -817,7 +817,8 @@ def main(argv=None):
     parser.add_argument("--seed", type=int, default=None, help="data-set seed (default: bench.generate's)")
     parser.add_argument("--regenerate", action="store_true", help="rebuild the data sets even if they are there")
     parser.add_argument("--cases", default="",
-                        help="comma-separated words: measure only the cases whose name holds one (targets of the others show n/a)")
+                        help="comma-separated words: measure only the cases whose name holds one, and none whose name "
+                             "holds a word given with a leading '-' (targets of the others show n/a)")
     args = parser.parse_args(argv)
     sizes = ["S"] if args.smoke else [size.strip().upper() for size in args.sizes.split(",") if size.strip()]
     repeat, warmup, budget, timeout = (2, 1, 3.0, 5.0) if args.smoke else (args.repeat, args.warmup, args.budget, args.timeout)
@@ -850,7 +851,10 @@ def main(argv=None):
         cases = runner.cases()
         if args.cases:
             words = [word.strip() for word in args.cases.split(",") if word.strip()]
-            cases = [case for case in cases if any(word in case.name for word in words)]
+            wanted = [word for word in words if not word.startswith("-")]
+            unwanted = [word[1:] for word in words if word.startswith("-")]
+            cases = [case for case in cases if (not wanted or any(word in case.name for word in wanted))
+                     and not any(word in case.name for word in unwanted)]
         began = time.perf_counter()
         runner.measure(cases)
         runner.explain(cases)
