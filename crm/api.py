@@ -14,8 +14,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, OrderBy, ProtectedError, Q, RestrictedError
 from django.http import Http404, StreamingHttpResponse
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
 from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions, pagination, permissions, serializers, status
 from rest_framework.filters import BaseFilterBackend
