@@ -687,7 +687,7 @@ def targets_at(size, cases):
     indexed = [c for c in searches if getattr(c, "plans", None)
                and all(p.get("index") and not p.get("seq_scans") for p in c.plans)]
     results.append(("search of 3+ letters uses an index, no seq scan of the searched tables (EXPLAIN)",
-                    verdict(bool(searches) and len(indexed) == len(searches), size),
+                    verdict(len(indexed) == len(searches) if searches else None, size),
                     f"{len(indexed)} of {len(searches)} searches"))
     db95 = [(percentile(c.db_samples, 0.95), c.name) for c in searches if getattr(c, "db_samples", None)]
     slowest = max(db95, default=None)
