@@ -22,7 +22,7 @@ ALTER TABLE agreements_fundingcommitment ADD COLUMN received_total numeric NOT N
 
 CREATE TABLE agreements_fundingtotal (
     grouping varchar(10) NOT NULL CHECK (grouping IN ('donor', 'recipient', 'year', 'focal_area')),
-    group_key bigint,  -- the organisation, the focal area or the year; NULL: commitments without a date
+    group_key bigint,  -- the organisation, the focal area or the year; NULL: without a date or a focal area
     currency varchar(3) NOT NULL,
     commitments integer NOT NULL,
     pledged numeric NOT NULL,
@@ -125,7 +125,8 @@ CREATE TRIGGER agreements_payment_received_update
 -- change of the commitment or of its focal areas and then reads its new version, so the focal
 -- area's row, the NULL group and the commitment's own trigger all see the same figures. Django
 -- deletes a commitment's focal areas before the commitment; if the commitment went first, its
--- own trigger already took them out.
+-- own trigger already took them out. A hand-written INSERT … ON CONFLICT DO NOTHING would count
+-- a row it then skips (BEFORE triggers run before the conflict check): the rebuild mends that.
 CREATE FUNCTION agreements_fundingcommitmentfocalarea_add(link agreements_fundingcommitmentfocalarea, sign integer)
 RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
