@@ -1,6 +1,8 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.contenttypes.admin import GenericTabularInline
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import connection, models
 from django.db.models import Q, QuerySet
@@ -110,6 +112,15 @@ class VersionedAdmin(SimpleHistoryAdmin):
                 return cleaned_data
 
         return VersionCheckedForm
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # django-simple-history saves a POSTed revert form after checking only that the user may
+        # *view* the history, so a viewer could rewrite any record; a revert is a change.
+        if request.method == "POST":
+            obj = self.get_object(request, unquote(object_id))
+            if self.revert_disabled(request, obj) or not self.has_change_permission(request, obj):
+                raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
     def stale_change_message(self, obj):
         latest = obj.history.select_related("history_user").first()

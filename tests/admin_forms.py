@@ -6,7 +6,9 @@ def submitted_form_data(page):
     """The main form and every inline, with their management forms, as the page shows them."""
     forms = [page.context["adminform"].form]
     data = {}
-    for inline in page.context["inline_admin_formsets"]:
+    # A history (revert) page has no inlines.
+    inlines = page.context["inline_admin_formsets"] if "inline_admin_formsets" in page.context else []
+    for inline in inlines:
         formset = inline.formset
         data.update(
             {f"{formset.prefix}-{name}": value for name, value in formset.management_form.initial.items()}

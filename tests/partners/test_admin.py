@@ -276,3 +276,22 @@ def test_admin_lists_of_dated_records_show_the_newest_first_and_the_undated_last
     newer = AgreementFactory(title_en="Newer", signed_on="2024-02-01")
     response = admin_client.get("/admin/agreements/agreement/")
     assert list(response.context["cl"].result_list) == [newer, older, undated]
+
+
+@pytest.mark.parametrize("model_path", ADMIN_MODELS)
+def test_a_viewer_cannot_revert_a_record_through_its_history(seeded, admin_client, viewer, client, model_path):
+    app_label, model_name = model_path.split("/")
+    model = apps.get_model(app_label, model_name)
+    instance = model.objects.order_by("pk").first()
+    earliest = instance.history.earliest()
+    url = reverse(f"admin:{app_label}_{model_name}_simple_history", args=[instance.pk, earliest.history_id])
+    revert_as_an_editor_would = submitted_form_data(admin_client.get(url))
+    history_entries = instance.history.count()
+
+    client.force_login(viewer)
+    assert client.get(url).status_code == 200  # reading the history stays allowed
+    response = client.post(url, revert_as_an_editor_would)
+
+    assert response.status_code == 403
+    assert instance.history.count() == history_entries
+    assert model.objects.get(pk=instance.pk).version == instance.version
