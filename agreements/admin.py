@@ -2,7 +2,8 @@ from django.contrib import admin
 from django.db.models import F, Prefetch
 from django.utils.translation import gettext_lazy as _
 
-from partners.admin import CitationInline, NormalizedSearchAdmin, SpreadsheetExportMixin, UsedRelatedListFilter
+from crm.admin_base import NormalizedSearchAdmin, SpreadsheetExportMixin, UsedRelatedListFilter
+from partners.admin import CitationInline
 
 from .models import (
     Agreement,

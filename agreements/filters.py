@@ -1,20 +1,12 @@
+"""The query strings of the agreement, funding-commitment and payment lists."""
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from partners.filters import ColumnChoicesFilter
-from partners.models import Organization, tagged_with_focal_area
+from crm.api.filters import ColumnChoicesFilter
+from partners.filters import FocalAreaCodeFilter
+from partners.models import Organization
 
 from .models import Agreement, FundingCommitment, Payment
-
-
-class FocalAreaCodeFilter(django_filters.CharFilter):
-    """A focal area code; records tagged with one of its narrower areas match too."""
-
-    def filter(self, queryset, value):
-        if not value:
-            return queryset
-        tagged = queryset.model._default_manager.filter(tagged_with_focal_area(value))
-        return queryset.filter(pk__in=tagged.values("pk"))
 
 
 class AgreementFilter(django_filters.FilterSet):

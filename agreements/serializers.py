@@ -1,6 +1,7 @@
+"""The API's shape of agreements, funding commitments and payments."""
 from rest_framework import serializers
 
-from crm.api import CodeField, ModelValidatedSerializer
+from crm.api.serializers import CodeField, ModelValidatedSerializer
 from partners.models import FocalArea, Organization, Person
 from partners.serializers import (
     CitationSerializer,
@@ -51,6 +52,14 @@ class AgreementWitnessSerializer(serializers.ModelSerializer):
         model = AgreementWitness
         fields = ["id", "person_id", "person", "title_en", "title_ar"]
         validators = []  # uniqueness is checked by the model when the list is written
+
+
+class AgreementLinkSerializer(serializers.HyperlinkedModelSerializer):
+    """An agreement as other records mention it."""
+
+    class Meta:
+        model = Agreement
+        fields = ["id", "api_url", "title_en", "title_ar", "kind", "status", "signed_on", "signed_precision"]
 
 
 class CommitmentSummarySerializer(serializers.HyperlinkedModelSerializer):
@@ -129,7 +138,6 @@ class FundingCommitmentSerializer(ModelValidatedSerializer, serializers.Hyperlin
             "focal_area_ids", "focal_areas", "version",
         ]
         read_only_fields = ["version"]
-
 
 
 class FundingSummarySerializer(serializers.Serializer):

@@ -1,14 +1,14 @@
-from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, viewsets
 from rest_framework.decorators import action
 
-from crm.api import DatabaseShapedReadMixin, KeysetPagination, VersionedViewSetMixin
-from partners.models import Citation
+from crm.api.concurrency import VersionedViewSetMixin
+from crm.api.pagination import KeysetPagination
+from crm.api.readpaths import DatabaseShapedReadMixin
 
 from .filters import AgreementFilter, FundingCommitmentFilter, PaymentFilter
-from .models import Agreement, AgreementParty, AgreementWitness, FundingCommitment, FundingCommitmentQuerySet, Payment
+from .models import Agreement, FundingCommitment, FundingCommitmentQuerySet, Payment
 from .serializers import (
     AgreementDetailSerializer,
     AgreementSerializer,
@@ -36,24 +36,11 @@ class FundingSummaryPagination(KeysetPagination):
 
 
 class AgreementViewSet(VersionedViewSetMixin, DatabaseShapedReadMixin, viewsets.ModelViewSet):
-    queryset = Agreement.objects.prefetch_related(
-        Prefetch(
-            "parties",
-            queryset=AgreementParty.objects.select_related("organization", "represented_by", "signatory"),
-        ),
-        Prefetch("witnesses", queryset=AgreementWitness.objects.select_related("person")),
-        "focal_areas",
-        "commitments",
-    )
+    queryset = Agreement.objects.all()
     filterset_class = AgreementFilter
     search_paths = ("", "parties__organization", "parties__organization__aliases")
     ordering_fields = ["signed_on", "expires_on", "title_en", "title_ar", "kind", "status", "id"]
     ordering = ["-signed_on", "title_en", "id"]
-
-    def get_queryset(self):
-        if self.action == "retrieve":
-            return self.queryset.prefetch_related(Prefetch("citations", queryset=Citation.objects.select_related("source")))
-        return self.queryset
 
     def get_serializer_class(self):
         return AgreementDetailSerializer if self.action == "retrieve" else AgreementSerializer
@@ -67,11 +54,7 @@ class FundingCommitmentViewSet(VersionedViewSetMixin, DatabaseShapedReadMixin, v
     ordering = ["-committed_on", "id"]
 
     def get_queryset(self):
-        return (
-            FundingCommitment.objects.with_received()
-            .select_related("donor", "recipient")
-            .prefetch_related("payments", "focal_areas")
-        )
+        return FundingCommitment.objects.with_received()
 
     def perform_create(self, serializer):
         serializer.save()
@@ -127,7 +110,7 @@ class FundingCommitmentViewSet(VersionedViewSetMixin, DatabaseShapedReadMixin, v
 
 
 class PaymentViewSet(DatabaseShapedReadMixin, viewsets.ModelViewSet):
-    queryset = Payment.objects.select_related("commitment")
+    queryset = Payment.objects.all()
     serializer_class = PaymentSerializer
     filterset_class = PaymentFilter
     ordering_fields = ["received_on", "amount", "id"]

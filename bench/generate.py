@@ -100,7 +100,7 @@ class SearchKeys:
     """
 
     def __init__(self, verify_every):
-        from partners import search
+        from crm import search
 
         self.search = search
         self.cache = {}
@@ -155,14 +155,14 @@ class Plan:
         from django_countries import countries
         from django.utils import translation
 
-        from partners.models import COUNTRY_CODES
 
+        country_codes = sorted(code for code, _name in countries)
         with translation.override("en"):
             english = {code: str(name) for code, name in countries}
         with translation.override("ar"):
             arabic = {code: str(name) for code, name in countries}
-        self.country_names = {code: (english[code], arabic[code]) for code in COUNTRY_CODES}
-        self.states = [code for code in COUNTRY_CODES if code not in words.TERRITORIES]
+        self.country_names = {code: (english[code], arabic[code]) for code in country_codes}
+        self.states = [code for code in country_codes if code not in words.TERRITORIES]
         self.first_state = self.hubs + 1
         self.first_other = self.hubs + len(self.states) + 1
         assert self.first_other < n, "too few organisations for the hubs and member states"
@@ -1070,7 +1070,7 @@ def describe(url, plan):
     FUZZY_MINIMUM_LENGTH letters on, when the app has fuzzy search) within pg_trgm's word
     similarity threshold. The rare name is the pool name, among the first few, that the fewest
     organisations match (at least one): similar names count too once the search is fuzzy."""
-    from partners import search
+    from crm import search
 
     fuzzy_from = getattr(search, "FUZZY_MINIMUM_LENGTH", None)
     threshold = getattr(search, "WORD_SIMILARITY_THRESHOLD", None)

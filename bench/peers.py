@@ -32,8 +32,8 @@ from agreements.models import (
 )
 from meetings.models import Meeting, MeetingFocalArea, MeetingOrganizer, Participant
 from partners.models import FocalArea, Organization, OrganizationName
-from partners import search as app_search
-from partners.search import normalize_name
+from crm import search as app_search
+from crm.search import normalize_name
 
 # The app's fuzzy search starts at this word length; None while the app has no fuzzy search.
 FUZZY_MINIMUM_LENGTH = getattr(app_search, "FUZZY_MINIMUM_LENGTH", None)
@@ -106,7 +106,7 @@ def organization_conditions(country=None, kind=None, focal_area=None, search=Non
         params += [focal_area, focal_area] * 5
     if search:
         # Every word of the normalised term in the organisation's key or one of its aliases' keys
-        # (partners.search.search_queryset): contained, or (from FUZZY_MINIMUM_LENGTH letters on,
+        # (crm.search.search_queryset): contained, or (from FUZZY_MINIMUM_LENGTH letters on,
         # when the app has it) within pg_trgm's word-similarity threshold, set on the connection.
         for word in normalize_name(search).split():
             match, match_params = word_match(word)
@@ -146,7 +146,7 @@ ALIASES_ARRAY = (
 
 def partner_links_sql():
     """CTEs `family`, `links` and `partners` for organisation %(org)s: the app's partner list
-    (partners.partnerships.partner_queryset) with its default filters."""
+    (network.partnerships.partner_queryset) with its default filters."""
     return f"""
     WITH RECURSIVE units(id) AS (
         SELECT id FROM {T['organization']} WHERE parent_id = %(org)s

@@ -7,10 +7,11 @@ from rest_framework.routers import DefaultRouter
 
 from agreements.views import AgreementViewSet, FundingCommitmentViewSet, PaymentViewSet
 from meetings.views import MeetingViewSet
-from partners.views import FocalAreaViewSet, OrganizationViewSet, PersonViewSet, SourceViewSet
+from network.dashboard import dashboard
+from network.views import OrganizationViewSet, PersonViewSet
+from partners.views import FocalAreaViewSet, SourceViewSet
 
 from .auth import TokenLoginView, TokenRevokeAllView, TokenRevokeView
-from .dashboard import dashboard
 
 router = DefaultRouter()
 router.register("organizations", OrganizationViewSet, basename="organization")

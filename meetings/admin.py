@@ -2,7 +2,8 @@ from django.contrib import admin
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
-from partners.admin import CitationInline, NormalizedSearchAdmin, SpreadsheetExportMixin
+from crm.admin_base import NormalizedSearchAdmin, SpreadsheetExportMixin
+from partners.admin import CitationInline
 
 from .models import Meeting, MeetingAgreement, MeetingFocalArea, MeetingOrganizer, MeetingSession, Participant
 from .resources import MeetingResource

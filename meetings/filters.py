@@ -1,11 +1,12 @@
+"""The query string of the meeting list."""
 import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from agreements.filters import FocalAreaCodeFilter
-from partners.filters import ColumnChoicesFilter, CountryFilter
+from crm.api.filters import ColumnChoicesFilter, CountryFilter
+from partners.filters import FocalAreaCodeFilter
 from partners.models import Organization, Person
 
 from .models import Meeting

@@ -7,18 +7,19 @@ from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from agreements.models import Agreement
-from partners.constraints import FieldCheckConstraint, FieldUniqueConstraint
-from partners.dates import DatePrecision, date_precision_constraint, format_precise_date
-from partners.models import (
-    COUNTRY_CODES,
-    Citation,
-    FocalArea,
-    Organization,
-    Person,
-    SearchableModel,
-    bilingual_required_constraint,
+from crm.bilingual import bilingual_required_constraint
+from crm.codes import code_shape_constraint
+from crm.constraints import (
+    FieldCheckConstraint,
+    FieldUniqueConstraint,
+    ends_after_start_constraint,
+    not_its_own_parent_constraint,
 )
-from partners.versioning import VersionedModel
+from crm.dates import DatePrecision, date_precision_constraint, format_precise_date
+from crm.search import SearchableModel
+from crm.trees import clean_ancestry
+from crm.versioning import VersionedModel
+from partners.models import Citation, FocalArea, Organization, Person
 
 
 class CountQualifier(models.TextChoices):
@@ -105,13 +106,8 @@ class Meeting(SearchableModel, VersionedModel):
         ordering = ["-starts_on", "title_en"]
         constraints = [
             bilingual_required_constraint("meeting", "title"),
-            FieldCheckConstraint(
-                field="ends_on",
-                condition=models.Q(starts_on__isnull=True)
-                | models.Q(ends_on__isnull=True)
-                | models.Q(ends_on__gte=models.F("starts_on")),
-                name="meeting_ends_after_it_starts",
-                violation_error_message=_("A meeting cannot end before it starts (fields starts_on, ends_on)."),
+            ends_after_start_constraint(
+                "meeting", "starts_on", "ends_on", _("A meeting cannot end before it starts (fields starts_on, ends_on).")
             ),
             FieldCheckConstraint(
                 field="starts_on",
@@ -119,17 +115,13 @@ class Meeting(SearchableModel, VersionedModel):
                 name="meeting_end_needs_a_start",
                 violation_error_message=_("An end date needs a start date (fields starts_on, ends_on)."),
             ),
-            FieldCheckConstraint(
-                field="follows",
-                condition=~models.Q(follows=models.F("pk")),
-                name="meeting_does_not_follow_itself",
-                violation_error_message=_("A meeting cannot follow up on itself (field follows)."),
+            not_its_own_parent_constraint(
+                "meeting", _("A meeting cannot follow up on itself (field follows)."),
+                parent_field="follows", name="meeting_does_not_follow_itself",
             ),
-            FieldCheckConstraint(
-                field="country",
-                condition=models.Q(country__in=["", *COUNTRY_CODES]),
-                name="meeting_country_is_iso_3166",
-                violation_error_message=_("The country must be an ISO 3166 code (field country)."),
+            code_shape_constraint(
+                "meeting", "country", 2, "iso_3166",
+                _("The country must be an ISO 3166 code (field country)."), allow_blank=True,
             ),
             date_precision_constraint("meeting", "starts_on", "starts_precision"),
         ]
@@ -145,15 +137,7 @@ class Meeting(SearchableModel, VersionedModel):
         return format_precise_date(self.starts_on, self.starts_precision)
 
     def clean(self):
-        if self.follows_id is None or self.pk is None:
-            return
-        seen = {self.pk}
-        earlier = self.follows
-        while earlier is not None:
-            if earlier.pk in seen:
-                raise ValidationError({"follows": _("Follow-ups cannot go round in a circle.")})
-            seen.add(earlier.pk)
-            earlier = earlier.follows
+        clean_ancestry(self, _("Follow-ups cannot go round in a circle."), parent_field="follows")
 
 
 class MeetingOrganizer(models.Model):

@@ -1,19 +1,27 @@
+"""The API's shape of meetings, their organisers, sessions and participants."""
 from django_countries.serializer_fields import CountryField
 from rest_framework import serializers
 
 from agreements.models import Agreement
-from crm.api import ModelValidatedSerializer
+from agreements.serializers import AgreementLinkSerializer
+from crm.api.serializers import ModelValidatedSerializer
 from partners.models import FocalArea, Organization, Person
 from partners.serializers import (
-    AgreementLinkSerializer,
     CitationSerializer,
     FocalAreaSummarySerializer,
-    MeetingLinkSerializer,
     OrganizationSummarySerializer,
     PersonSummarySerializer,
 )
 
 from .models import Meeting, MeetingOrganizer, MeetingSession, Participant
+
+
+class MeetingLinkSerializer(serializers.HyperlinkedModelSerializer):
+    """A meeting as other records mention it."""
+
+    class Meta:
+        model = Meeting
+        fields = ["id", "api_url", "title_en", "title_ar", "kind", "status", "starts_on", "starts_precision"]
 
 
 class MeetingOrganizerSerializer(serializers.ModelSerializer):

@@ -4,32 +4,21 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django_countries import countries
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
-from .constraints import FieldCheckConstraint, FieldUniqueConstraint
-from .dates import DatePrecision, date_precision_constraint, format_precise_date
-from .search import build_search_key
-from .versioning import VersionedModel
-
-COUNTRY_CODES = sorted(code for code, _name in countries)
-
-
-BILINGUAL_REQUIRED_MESSAGES = {
-    "name": _("Give the name in English or in Arabic (fields name_en, name_ar)."),
-    "title": _("Give the title in English or in Arabic (fields title_en, title_ar)."),
-}
-
-
-def bilingual_required_constraint(model_name, stem):
-    """A check that `<stem>_en` or `<stem>_ar` is filled in."""
-    return FieldCheckConstraint(
-        field=f"{stem}_en",
-        condition=~models.Q(**{f"{stem}_en": "", f"{stem}_ar": ""}),
-        name=f"{model_name}_has_a_{stem}",
-        violation_error_message=BILINGUAL_REQUIRED_MESSAGES[stem],
-    )
+from crm.bilingual import bilingual_required_constraint
+from crm.codes import code_shape_constraint
+from crm.constraints import (
+    FieldCheckConstraint,
+    FieldUniqueConstraint,
+    ends_after_start_constraint,
+    not_its_own_parent_constraint,
+)
+from crm.dates import DatePrecision, date_precision_constraint, format_precise_date
+from crm.search import SearchableModel
+from crm.trees import ancestors, clean_ancestry
+from crm.versioning import VersionedModel
 
 
 class Language(models.TextChoices):
@@ -45,39 +34,6 @@ class NameKind(models.TextChoices):
     TRANSLATION = "translation", _("translation")
     SHORT_NAME = "short", _("short name")
     FORMER_NAME = "former", _("former name")
-
-
-class SearchableModel(models.Model):
-    """A model whose names feed a derived, never displayed `search_key`.
-
-    `save()` keeps the key current; `loaddata`, `bulk_create` and `update()` skip `save()`, so
-    code that writes that way calls `rebuild_search_keys()` afterwards.
-    """
-
-    search_key = models.TextField(_("search key"), blank=True, editable=False, db_index=False)
-
-    class Meta:
-        abstract = True
-
-    def searchable_names(self):
-        raise NotImplementedError
-
-    def refresh_search_key(self):
-        """Recompute the key from the names; returns whether it changed."""
-        key = build_search_key(*self.searchable_names())
-        changed = key != self.search_key
-        self.search_key = key
-        return changed
-
-    def save(self, *args, **kwargs):
-        self.refresh_search_key()
-        super().save(*args, **kwargs)
-
-    @classmethod
-    def rebuild_search_keys(cls):
-        stale = [instance for instance in cls._default_manager.all() if instance.refresh_search_key()]
-        cls._default_manager.bulk_update(stale, ["search_key"], batch_size=500)
-        return len(stale)
 
 
 class Source(VersionedModel):
@@ -186,11 +142,8 @@ class FocalArea(SearchableModel, VersionedModel):
         verbose_name_plural = _("focal areas")
         ordering = ["code"]
         constraints = [
-            FieldCheckConstraint(
-                field="parent",
-                condition=~models.Q(parent=models.F("pk")),
-                name="focalarea_not_its_own_parent",
-                violation_error_message=_("A focal area cannot be its own broader area (field parent)."),
+            not_its_own_parent_constraint(
+                "focalarea", _("A focal area cannot be its own broader area (field parent).")
             ),
         ]
 
@@ -271,17 +224,12 @@ class Organization(SearchableModel, VersionedModel):
         ]
         constraints = [
             bilingual_required_constraint("organization", "name"),
-            FieldCheckConstraint(
-                field="parent",
-                condition=~models.Q(parent=models.F("pk")),
-                name="organization_not_its_own_parent",
-                violation_error_message=_("An organisation cannot be part of itself (field parent)."),
+            not_its_own_parent_constraint(
+                "organization", _("An organisation cannot be part of itself (field parent).")
             ),
-            FieldCheckConstraint(
-                field="country",
-                condition=models.Q(country__in=["", *COUNTRY_CODES]),
-                name="organization_country_is_iso_3166",
-                violation_error_message=_("The country must be an ISO 3166 code (field country)."),
+            code_shape_constraint(
+                "organization", "country", 2, "iso_3166",
+                _("The country must be an ISO 3166 code (field country)."), allow_blank=True,
             ),
             date_precision_constraint("organization", "founded_on", "founded_precision"),
         ]
@@ -298,19 +246,11 @@ class Organization(SearchableModel, VersionedModel):
         return format_precise_date(self.founded_on, self.founded_precision)
 
     def ancestors(self):
-        """The chain of parents, nearest first; stops at a cycle rather than looping."""
-        seen = {self.pk}
-        parent = self.parent
-        while parent is not None and parent.pk not in seen:
-            yield parent
-            seen.add(parent.pk)
-            parent = parent.parent
+        """The chain of parents, nearest first."""
+        return ancestors(self)
 
     def clean(self):
-        if self.parent_id is None or self.pk is None:
-            return
-        if self.parent_id == self.pk or any(ancestor.pk == self.pk for ancestor in self.parent.ancestors()):
-            raise ValidationError({"parent": _("An organisation cannot be part of itself or of one of its units.")})
+        clean_ancestry(self, _("An organisation cannot be part of itself or of one of its units."))
 
 
 class OrganizationName(SearchableModel):
@@ -456,13 +396,9 @@ class Position(models.Model):
         ordering = ["person", "organization"]
         constraints = [
             bilingual_required_constraint("position", "title"),
-            FieldCheckConstraint(
-                field="ends_on",
-                condition=models.Q(starts_on__isnull=True)
-                | models.Q(ends_on__isnull=True)
-                | models.Q(ends_on__gte=models.F("starts_on")),
-                name="position_ends_after_it_starts",
-                violation_error_message=_("A position cannot end before it starts (fields starts_on, ends_on)."),
+            ends_after_start_constraint(
+                "position", "starts_on", "ends_on",
+                _("A position cannot end before it starts (fields starts_on, ends_on)."),
             ),
             date_precision_constraint("position", "starts_on", "starts_precision"),
             date_precision_constraint("position", "ends_on", "ends_precision"),

@@ -1,11 +1,9 @@
+"""The API's shape of organisations, people, focal areas and sources."""
 from django_countries.serializer_fields import CountryField
 from rest_framework import serializers
 
-from agreements.models import Agreement, AgreementParty, FundingCommitment
-from crm.api import CodeField, ModelValidatedSerializer
-from meetings.models import Meeting
+from crm.api.serializers import ModelValidatedSerializer
 
-from .dates import DatePrecision
 from .models import Citation, FocalArea, Organization, OrganizationName, Person, PersonName, Position, Source
 
 
@@ -67,7 +65,6 @@ class OrganizationSerializer(ModelValidatedSerializer, serializers.HyperlinkedMo
     parent = OrganizationSummarySerializer(read_only=True, allow_null=True)
     country = CountryField(allow_blank=True, required=False, country_dict=False)
     aliases = OrganizationNameSerializer(many=True, required=False)
-    partners_url = serializers.HyperlinkedIdentityField(view_name="organization-partners")
 
     class Meta:
         model = Organization
@@ -75,7 +72,7 @@ class OrganizationSerializer(ModelValidatedSerializer, serializers.HyperlinkedMo
             "id", "api_url", "name_en", "name_ar", "acronym", "kind", "parent_id", "parent", "country",
             "headquarters_city_en", "headquarters_city_ar",
             "founded_on", "founded_precision", "founded_is_inferred", "founded_note",
-            "website", "notes", "aliases", "partners_url", "version",
+            "website", "notes", "aliases", "version",
         ]
         read_only_fields = ["version"]
 
@@ -128,71 +125,3 @@ class SourceSerializer(ModelValidatedSerializer, serializers.HyperlinkedModelSer
             "published_on", "published_precision", "dateline", "text", "notes", "version",
         ]
         read_only_fields = ["version"]
-
-
-class AgreementLinkSerializer(serializers.HyperlinkedModelSerializer):
-    """An agreement as other records mention it."""
-
-    class Meta:
-        model = Agreement
-        fields = ["id", "api_url", "title_en", "title_ar", "kind", "status", "signed_on", "signed_precision"]
-
-
-class MeetingLinkSerializer(serializers.HyperlinkedModelSerializer):
-    class Meta:
-        model = Meeting
-        fields = ["id", "api_url", "title_en", "title_ar", "kind", "status", "starts_on", "starts_precision"]
-
-
-class PartnerOrganizationSerializer(OrganizationSummarySerializer):
-    country = CountryField(country_dict=False, read_only=True)
-
-    class Meta(OrganizationSummarySerializer.Meta):
-        fields = [*OrganizationSummarySerializer.Meta.fields, "kind", "country"]
-
-
-class PartnerSerializer(serializers.Serializer):
-    """One line of an organisation's partner list: the partner, the latest contact (the
-    newest dated agreement or meeting that links them, with its precision) and those links."""
-
-    organization = PartnerOrganizationSerializer(source="*", read_only=True)
-    latest_contact_on = serializers.DateField(read_only=True, allow_null=True)
-    latest_contact_precision = serializers.ChoiceField(choices=DatePrecision.choices, read_only=True, allow_null=True)
-    agreements = AgreementLinkSerializer(many=True, read_only=True)
-    meetings = MeetingLinkSerializer(many=True, read_only=True)
-
-
-class OrganizationAgreementSerializer(serializers.ModelSerializer):
-    """An agreement the organisation is party to, and in what role."""
-
-    agreement = AgreementLinkSerializer(read_only=True)
-    iati_role_code = CodeField(AgreementParty.IATI_ROLE_CODES, source="role")
-
-    class Meta:
-        model = AgreementParty
-        fields = ["agreement", "role", "iati_role_code"]
-
-
-class OrganizationCommitmentSerializer(serializers.HyperlinkedModelSerializer):
-    donor = OrganizationSummarySerializer(read_only=True)
-    recipient = OrganizationSummarySerializer(read_only=True)
-
-    class Meta:
-        model = FundingCommitment
-        fields = ["id", "api_url", "donor", "recipient", "amount", "currency", "status", "committed_on", "committed_precision"]
-
-
-class OrganizationDetailSerializer(OrganizationSerializer):
-    """One organisation with its units, agreements, commitments (given and received) and sources."""
-
-    units = OrganizationSummarySerializer(source="children", many=True, read_only=True)
-    agreements = OrganizationAgreementSerializer(source="agreement_parties", many=True, read_only=True)
-    commitments_given = OrganizationCommitmentSerializer(many=True, read_only=True)
-    commitments_received = OrganizationCommitmentSerializer(many=True, read_only=True)
-    citations = CitationSerializer(many=True, read_only=True)
-
-    class Meta(OrganizationSerializer.Meta):
-        fields = [
-            *OrganizationSerializer.Meta.fields,
-            "units", "agreements", "commitments_given", "commitments_received", "citations",
-        ]

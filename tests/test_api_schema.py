@@ -2,9 +2,6 @@
 none gets a server error and that every answer matches what the schema promises."""
 import pytest
 import schemathesis
-from django.core.signals import request_finished, request_started
-from django.core.wsgi import get_wsgi_application
-from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from knox.models import AuthToken
 from schemathesis import checks as schemathesis_checks
@@ -18,17 +15,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def api_token(admin_user):
     return AuthToken.objects.create(admin_user)[1]
-
-
-@pytest.fixture
-def wsgi_application():
-    """The WSGI application on the test's database connection: as Django's test client does, keep
-    the request signals from closing the connection, which would end the test's transaction."""
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    yield get_wsgi_application()
-    request_started.connect(close_old_connections)
-    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture

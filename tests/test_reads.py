@@ -1,4 +1,4 @@
-"""Every API list and record, read with values() in one query (crm/readpaths.py), says what the
+"""Every API list and record, read with values() in one query (crm/api/readpaths.py), says what the
 serializer says of each record; pages follow on by cursor; CSV exports stream."""
 import csv
 import io
@@ -8,8 +8,12 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from rest_framework import serializers, viewsets
 from rest_framework.request import Request
 from rest_framework.test import APIRequestFactory
+
+from crm.api.readpaths import DatabaseShapedReadMixin, ReadPlan, UnreadableField, check_read_plans, read_plan_errors
+from partners.serializers import OrganizationSerializer as PlainOrganizationSerializer
 
 from agreements.models import Agreement, FundingCommitment, Payment
 from agreements.serializers import (
@@ -21,13 +25,9 @@ from agreements.serializers import (
 from meetings.models import Meeting
 from meetings.serializers import MeetingDetailSerializer, MeetingSerializer
 from partners.models import FocalArea, Organization, Person, Source
-from partners.serializers import (
-    FocalAreaSerializer,
-    OrganizationDetailSerializer,
-    OrganizationSerializer,
-    PersonSerializer,
-    SourceSerializer,
-)
+from network.serializers import NetworkOrganizationSerializer as OrganizationSerializer
+from network.serializers import OrganizationDetailSerializer
+from partners.serializers import FocalAreaSerializer, PersonSerializer, SourceSerializer
 from tests.factories import OrganizationFactory, PaymentFactory
 
 RESOURCES = [
@@ -187,7 +187,7 @@ def test_a_bad_cursor_gets_400_naming_it(seeded, viewer_api):
 
 
 def test_a_csv_export_streams_every_row_in_the_serializers_columns(seeded, viewer_api, monkeypatch):
-    monkeypatch.setattr("crm.api.CSV_CHUNK_ROWS", 4)  # several chunks from the seed data
+    monkeypatch.setattr("crm.api.exports.CSV_CHUNK_ROWS", 4)  # several chunks from the seed data
     response = viewer_api.get("/api/organizations/", {"format": "csv"})
     assert response.status_code == 200
     assert response.streaming
@@ -216,3 +216,49 @@ def test_a_filter_across_a_relation_lists_each_record_once_in_one_query(viewer_a
     assert len(rows) == 2
     assert len(statements(queries)) == 2  # the organisation named in the filter is looked up, then the page
     assert "DISTINCT" not in statements(queries)[-1]
+
+
+# What the read path cannot express stops the app, naming the serializer and the field.
+
+
+def test_every_routed_viewset_reads_through_a_plan_of_its_serializers():
+    assert check_read_plans() == []
+
+
+class WithMethodField(PlainOrganizationSerializer):
+    shouting = serializers.SerializerMethodField()
+
+    class Meta(PlainOrganizationSerializer.Meta):
+        fields = [*PlainOrganizationSerializer.Meta.fields, "shouting"]
+
+    def get_shouting(self, organization):
+        return organization.name_en.upper()
+
+
+class WithPropertySource(PlainOrganizationSerializer):
+    founded = serializers.CharField(source="founded_display", read_only=True)
+
+    class Meta(PlainOrganizationSerializer.Meta):
+        fields = [*PlainOrganizationSerializer.Meta.fields, "founded"]
+
+
+@pytest.mark.parametrize(
+    "serializer_class, field", [(WithMethodField, "shouting"), (WithPropertySource, "founded")]
+)
+def test_a_field_the_read_path_cannot_read_fails_naming_serializer_and_field(serializer_class, field):
+    with pytest.raises(UnreadableField, match=rf"^{serializer_class.__name__}\.{field} "):
+        ReadPlan(serializer_class(), Organization)
+
+
+def test_the_start_up_check_refuses_a_viewset_with_unreadable_fields_or_unused_prefetches():
+    class MethodFieldViewSet(DatabaseShapedReadMixin, viewsets.ModelViewSet):
+        queryset = Organization.objects.all()
+        serializer_class = WithMethodField
+
+    class PrefetchingViewSet(DatabaseShapedReadMixin, viewsets.ModelViewSet):
+        queryset = Organization.objects.prefetch_related("aliases")
+        serializer_class = PlainOrganizationSerializer
+
+    assert {error.id for error in read_plan_errors(MethodFieldViewSet)} == {"crm.E001"}
+    assert "WithMethodField.shouting" in read_plan_errors(MethodFieldViewSet)[0].msg
+    assert {error.id for error in read_plan_errors(PrefetchingViewSet)} == {"crm.E002"}

@@ -7,7 +7,7 @@ from django.db import connection
 from rest_framework.test import APIRequestFactory
 
 from partners.models import Organization, OrganizationName
-from partners.views import OrganizationViewSet
+from network.views import OrganizationViewSet
 from tests.factories import OrganizationFactory
 
 pytestmark = [

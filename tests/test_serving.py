@@ -75,7 +75,7 @@ def test_database_error_raised_in_a_middleware_answers_503(settings):
 
 @pytest.mark.django_db
 def test_other_errors_are_not_disguised_as_503(admin_api):
-    with mock.patch("partners.views.OrganizationViewSet.list", side_effect=ValueError("a bug")):
+    with mock.patch("network.views.OrganizationViewSet.list", side_effect=ValueError("a bug")):
         with pytest.raises(ValueError):
             admin_api.get("/api/organizations/")
 
@@ -83,7 +83,7 @@ def test_other_errors_are_not_disguised_as_503(admin_api):
 @pytest.mark.django_db
 def test_a_database_that_lacks_a_table_is_a_500_not_a_passing_outage(admin_api):
     # What SQLite says when `migrate` has not been run; waiting would not mend it.
-    with mock.patch("partners.views.OrganizationViewSet.list", side_effect=OperationalError("no such table: partners_organization")):
+    with mock.patch("network.views.OrganizationViewSet.list", side_effect=OperationalError("no such table: partners_organization")):
         with pytest.raises(OperationalError):
             admin_api.get("/api/organizations/")
 

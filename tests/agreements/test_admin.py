@@ -21,7 +21,7 @@ def _new_agreement(admin_client, **fields):
     return {**submitted_form_data(page), "kind": "mou", "status": "signed", "title_en": "MoU on youth", **fields}
 
 
-def test_agreement_with_two_parties_is_added_on_one_page(admin_client):
+def test_agreement_with_two_parties_is_added_on_one_page(empty_database, admin_client):
     unoct = OrganizationFactory(acronym="UNOCT")
     etidal = OrganizationFactory(acronym="Etidal", name_ar="المركز العالمي لمكافحة الفكر المتطرف")
     data = _new_agreement(
@@ -45,7 +45,7 @@ def test_agreement_with_two_parties_is_added_on_one_page(admin_client):
     assert list(found) == [agreement]
 
 
-def test_agreement_form_shows_the_model_rule_and_writes_nothing(admin_client):
+def test_agreement_form_shows_the_model_rule_and_writes_nothing(empty_database, admin_client):
     organisation = OrganizationFactory()
     data = _new_agreement(
         admin_client,
@@ -62,7 +62,7 @@ def test_agreement_form_shows_the_model_rule_and_writes_nothing(admin_client):
     assert not AgreementParty.objects.exists()
 
 
-def test_agreement_needs_a_party(admin_client):
+def test_agreement_needs_a_party(empty_database, admin_client):
     response = admin_client.post(f"{AGREEMENTS}add/", _new_agreement(admin_client))
 
     assert response.status_code == 200
@@ -84,7 +84,7 @@ def test_agreement_change_keeps_its_parties_and_moves_the_version_on(admin_clien
     assert list(party.agreement.parties.all()) == [party]
 
 
-def test_payment_recorded_on_a_commitment_shows_as_received_and_outstanding_in_the_list(admin_client):
+def test_payment_recorded_on_a_commitment_shows_as_received_and_outstanding_in_the_list(empty_database, admin_client):
     commitment = FundingCommitmentFactory(amount="1000000", currency="USD")
     url = reverse("admin:agreements_fundingcommitment_change", args=[commitment.pk])
     data = {

@@ -122,7 +122,7 @@ def test_summary_groups_by_each_dimension(seeded, viewer_api, group_by):
 
 
 @pytest.mark.parametrize("group_by", ["donor", "recipient", "year", "focal_area"])
-def test_summary_totals_each_groups_payments_in_the_same_queries_whatever_the_groups(viewer_api, group_by):
+def test_summary_totals_each_groups_payments_in_the_same_queries_whatever_the_groups(empty_database, viewer_api, group_by):
     def add_group(number):
         commitment = FundingCommitmentFactory(amount="100", committed_on=f"{2000 + number}-06-01")
         commitment.focal_areas.add(FocalAreaFactory())
@@ -145,7 +145,7 @@ def test_summary_totals_each_groups_payments_in_the_same_queries_whatever_the_gr
 
 
 @pytest.mark.parametrize("filtered", [False, True], ids=["all commitments", "filtered"])
-def test_summary_pages_run_by_group_and_currency_with_undated_commitments_last(viewer_api, filtered):
+def test_summary_pages_run_by_group_and_currency_with_undated_commitments_last(empty_database, viewer_api, filtered):
     donor = OrganizationFactory()
     for committed_on, currency in [("2021-05-01", "USD"), (None, "EUR"), ("2019-01-01", "EUR"), ("2019-07-01", "USD"),
                                    ("2021-01-01", "EUR"), (None, "USD")]:
@@ -185,7 +185,7 @@ def test_summary_by_an_unknown_dimension_gets_400(seeded, viewer_api):
         ({"period_months": 60, "period_ends_on": "2030-01-01"}, "period_months"),
     ],
 )
-def test_bad_commitment_input_gets_400_naming_the_field_and_writes_nothing(editor_api, changes, field):
+def test_bad_commitment_input_gets_400_naming_the_field_and_writes_nothing(empty_database, editor_api, changes, field):
     donor, recipient = OrganizationFactory(), OrganizationFactory()
     payload = {"donor_id": donor.pk, "recipient_id": recipient.pk, "amount": "1000", "currency": "USD", **changes}
     if payload["recipient_id"] == "DONOR":

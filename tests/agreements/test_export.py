@@ -29,7 +29,7 @@ def _agreement_with_two_parties_and_an_area():
 
 
 @pytest.mark.parametrize("file_format", ["csv", "xlsx"])
-def test_commitment_export_names_donor_and_recipient_with_amounts_received_and_outstanding(admin_client, file_format):
+def test_commitment_export_names_donor_and_recipient_with_amounts_received_and_outstanding(empty_database, admin_client, file_format):
     donor = OrganizationFactory(name_en="Kingdom of Saudi Arabia", acronym="KSA")
     recipient = OrganizationFactory(name_en="Office of Counter-Terrorism", acronym="UNOCT")
     commitment = FundingCommitmentFactory(donor=donor, recipient=recipient, amount=Decimal("1500000.5"))
@@ -70,7 +70,7 @@ def test_agreement_export_holds_the_searched_rows_with_parties_and_focal_areas(a
         (COMMITMENTS, lambda: PaymentFactory(commitment=FundingCommitmentFactory(agreement=AgreementFactory()))),
     ],
 )
-def test_export_query_count_does_not_grow_with_the_rows(admin_client, model_path, make_one):
+def test_export_query_count_does_not_grow_with_the_rows(empty_database, admin_client, model_path, make_one):
     counts = []
     for total in (2, 30):
         while Agreement.objects.count() < total:

@@ -1,5 +1,6 @@
 """The funding totals PostgreSQL keeps by triggers (migration agreements 0004) always equal the
 totals summed from the commitments and payments, whatever was changed and however."""
+import re
 import threading
 from decimal import Decimal
 
@@ -8,7 +9,7 @@ from django.core.management import call_command
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from agreements.models import FundingCommitment, FundingCommitmentFocalArea, Payment
+from agreements.models import FundingCommitment, FundingCommitmentFocalArea, Payment, counted_commitments
 from tests.factories import FocalAreaFactory, FundingCommitmentFactory, OrganizationFactory, PaymentFactory
 
 pytestmark = pytest.mark.skipif(
@@ -36,7 +37,7 @@ def kept_rows():
 
 
 @pytest.mark.django_db
-def test_kept_totals_follow_every_change_of_commitments_payments_and_focal_areas():
+def test_kept_totals_follow_every_change_of_commitments_payments_and_focal_areas(empty_database):
     qatar, eu, uncct = OrganizationFactory(), OrganizationFactory(), OrganizationFactory()
     pcve, youth = FocalAreaFactory(), FocalAreaFactory()
     pledge = FundingCommitmentFactory(donor=qatar, recipient=uncct, amount="75000000", committed_on="2018-05-01")
@@ -98,7 +99,7 @@ def test_rebuilding_restores_the_totals_and_reproduces_correct_ones():
 
 
 @pytest.mark.django_db
-def test_the_unfiltered_summary_reads_the_kept_totals_and_a_filtered_one_sums(viewer_api):
+def test_the_unfiltered_summary_reads_the_kept_totals_and_a_filtered_one_sums(empty_database, viewer_api):
     donor = OrganizationFactory()
     FundingCommitmentFactory(donor=donor, amount="100", committed_on="2024-03-01")
     for params, table in (({"group_by": "year"}, "agreements_fundingtotal"), ({"donor": donor.pk}, "agreements_payment")):
@@ -108,7 +109,7 @@ def test_the_unfiltered_summary_reads_the_kept_totals_and_a_filtered_one_sums(vi
 
 
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_payments_on_one_commitment_are_all_counted():
+def test_concurrent_payments_on_one_commitment_are_all_counted(empty_database):
     commitment = FundingCommitmentFactory(amount="1000", committed_on="2024-03-01")
     first_written = threading.Event()
 
@@ -131,3 +132,23 @@ def test_concurrent_payments_on_one_commitment_are_all_counted():
     assert_kept_totals_are_the_summed_ones()
     year = FundingCommitment.objects.kept_totals("year")
     assert [(row["year"], row["received_total"]) for row in year] == [(2024, Decimal("110"))]
+
+
+STATUS_COMPARISON = re.compile(r"\bstatus\s*(=|<>|!=)\s*'([^']*)'")
+
+
+@pytest.mark.django_db
+def test_the_totals_triggers_leave_out_exactly_what_the_models_leave_out():
+    """The triggers spell `counted_commitments()` in SQL: the one status they compare with is the
+    one the model leaves out of every total."""
+    donor, recipient = OrganizationFactory(), OrganizationFactory()
+    for status in FundingCommitment.Status:
+        FundingCommitmentFactory(donor=donor, recipient=recipient, status=status)
+    counted = set(FundingCommitment.objects.filter(counted_commitments()).values_list("status", flat=True))
+    (left_out,) = set(FundingCommitment.Status) - counted
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT proname, prosrc FROM pg_proc WHERE proname LIKE 'agreements\\_%%'")
+        sources = dict(cursor.fetchall())
+    compared = {status for source in sources.values() for _operator, status in STATUS_COMPARISON.findall(source)}
+    assert compared == {left_out}, sorted(sources)

@@ -18,7 +18,7 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
-def test_amount_must_be_positive():
+def test_amount_must_be_positive(empty_database):
     commitment = FundingCommitmentFactory.build(
         donor=OrganizationFactory(), recipient=OrganizationFactory(), amount=Decimal("-5")
     )
@@ -31,10 +31,14 @@ def test_amount_must_be_positive():
 
 def test_currency_must_be_iso_4217():
     commitment = FundingCommitmentFactory.build(donor=OrganizationFactory(), recipient=OrganizationFactory(), currency="XYZ")
-    with pytest.raises(ValidationError, match="ISO 4217"):
+    with pytest.raises(ValidationError, match="ISO 4217") as raised:
         commitment.full_clean()
-    with pytest.raises(IntegrityError), transaction.atomic():
-        commitment.save()
+    assert list(raised.value.message_dict) == ["currency"]
+    # The database checks the shape of a code; the list of codes is pycountry's.
+    for malformed in ("usd", "US", "U1"):
+        commitment.currency = malformed
+        with pytest.raises(IntegrityError), transaction.atomic():
+            commitment.save()
 
 
 def test_three_decimal_currencies_keep_their_minor_units():
@@ -102,7 +106,7 @@ def test_deleting_a_commitment_with_payments_is_refused():
         payment.commitment.delete()
 
 
-def test_deleting_an_agreement_with_commitments_is_refused():
+def test_deleting_an_agreement_with_commitments_is_refused(empty_database):
     commitment = FundingCommitmentFactory(agreement=AgreementFactory())
     with pytest.raises(ProtectedError):
         commitment.agreement.delete()

@@ -23,7 +23,7 @@ def _new_meeting(admin_client, **fields):
     return {**submitted_form_data(page), **meeting, **fields}
 
 
-def test_meeting_with_an_organiser_and_a_participant_is_added_on_one_page(admin_client):
+def test_meeting_with_an_organiser_and_a_participant_is_added_on_one_page(empty_database, admin_client):
     speaker = PersonFactory(name_en="Vladimir Voronkov")
     host = OrganizationFactory(acronym="UNOCT")
     data = _new_meeting(
@@ -52,7 +52,7 @@ def test_meeting_with_an_organiser_and_a_participant_is_added_on_one_page(admin_
     assert [organizer.organization for organizer in meeting.organizers.all()] == [host]
 
 
-def test_meeting_form_shows_the_model_rule_and_writes_nothing(admin_client):
+def test_meeting_form_shows_the_model_rule_and_writes_nothing(empty_database, admin_client):
     person = PersonFactory()
     data = _new_meeting(
         admin_client,
@@ -69,7 +69,7 @@ def test_meeting_form_shows_the_model_rule_and_writes_nothing(admin_client):
     assert not Participant.objects.exists()
 
 
-def test_participant_needs_a_person_or_an_organisation(admin_client):
+def test_participant_needs_a_person_or_an_organisation(empty_database, admin_client):
     data = _new_meeting(admin_client, **{"participants-TOTAL_FORMS": "1", "participants-0-role": "observer"})
 
     response = admin_client.post(f"{MEETINGS}add/", data)
@@ -79,7 +79,7 @@ def test_participant_needs_a_person_or_an_organisation(admin_client):
     assert not Meeting.objects.exists()
 
 
-def test_meeting_change_offers_only_its_own_sessions_and_saves_a_participant_in_one(admin_client):
+def test_meeting_change_offers_only_its_own_sessions_and_saves_a_participant_in_one(empty_database, admin_client):
     meeting = MeetingFactory()
     session = MeetingSessionFactory(meeting=meeting)
     MeetingSessionFactory()  # of another meeting
@@ -106,7 +106,7 @@ def test_meeting_change_offers_only_its_own_sessions_and_saves_a_participant_in_
     assert meeting.version == 2
 
 
-def test_meeting_search_finds_a_participant_by_an_arabic_alias(admin_client):
+def test_meeting_search_finds_a_participant_by_an_arabic_alias(empty_database, admin_client):
     person = PersonFactory(name_en="Vladimir Voronkov", name_ar="")
     PersonNameFactory(person=person, name="فلاديمير فورونكوف")
     meeting = ParticipantFactory(person=person).meeting

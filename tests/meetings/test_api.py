@@ -45,7 +45,7 @@ def test_record_a_meeting_with_organisers_sessions_and_participants(editor_api):
         ({"reported_participants": -1}, "reported_participants"),
     ],
 )
-def test_bad_meeting_input_gets_400_naming_the_field_and_writes_nothing(editor_api, changes, field):
+def test_bad_meeting_input_gets_400_naming_the_field_and_writes_nothing(empty_database, editor_api, changes, field):
     payload = {"kind": "workshop", "title_en": "Training", **changes}
     response = editor_api.post("/api/meetings/", payload)
     assert response.status_code == 400

@@ -18,7 +18,7 @@ def _meeting_with_an_organiser_and_an_area(**fields):
     return meeting
 
 
-def test_meeting_export_holds_the_filtered_rows_with_organisers_and_focal_areas(admin_client):
+def test_meeting_export_holds_the_filtered_rows_with_organisers_and_focal_areas(empty_database, admin_client):
     meeting = _meeting_with_an_organiser_and_an_area(country="SA", city_en="Riyadh")
     MeetingFactory(country="EG")
 

@@ -57,7 +57,7 @@ def test_a_person_has_a_role_once_per_meeting():
         duplicate.full_clean()
 
 
-def test_deleting_a_meeting_removes_its_own_sessions_and_participants():
+def test_deleting_a_meeting_removes_its_own_sessions_and_participants(empty_database):
     session = MeetingSessionFactory()
     ParticipantFactory(meeting=session.meeting, session=session)
     session.meeting.delete()

@@ -43,7 +43,7 @@ def two_kinds_of_organisation():
 
 
 @pytest.mark.parametrize("query", ["?kind__exact=un_entity", "?q=مكافحه الارهاب"])
-def test_organisation_export_to_csv_holds_only_the_filtered_rows_with_both_names(
+def test_organisation_export_to_csv_holds_only_the_filtered_rows_with_both_names(empty_database, 
     admin_client, two_kinds_of_organisation, query
 ):
     response = admin_export(admin_client, ORGANISATIONS, query)
@@ -66,7 +66,7 @@ def test_organisation_export_to_xlsx_opens_in_openpyxl_with_the_filtered_rows(
     assert [(row["name_en"], row["name_ar"], row["country"]) for row in rows] == [("Hedayah", "هداية", "AE")]
 
 
-def test_organisation_export_names_the_parent_and_leaves_out_version_and_search_key(admin_client):
+def test_organisation_export_names_the_parent_and_leaves_out_version_and_search_key(empty_database, admin_client):
     parent = OrganizationFactory(name_en="Office of Counter-Terrorism", acronym="UNOCT")
     OrganizationFactory(name_en="Counter-Terrorism Centre", acronym="UNCCT", parent=parent)
 
@@ -78,7 +78,7 @@ def test_organisation_export_names_the_parent_and_leaves_out_version_and_search_
     assert "search_key" not in rows[0]
 
 
-def test_organisation_export_query_count_does_not_grow_with_the_rows(admin_client):
+def test_organisation_export_query_count_does_not_grow_with_the_rows(empty_database, admin_client):
     parent = OrganizationFactory()
     counts = []
     for total in (2, 30):
@@ -91,7 +91,7 @@ def test_organisation_export_query_count_does_not_grow_with_the_rows(admin_clien
     assert counts[0] == counts[1], counts
 
 
-def test_person_export_lists_positions_in_a_bounded_number_of_queries(admin_client):
+def test_person_export_lists_positions_in_a_bounded_number_of_queries(empty_database, admin_client):
     counts = []
     for total in (2, 30):
         Person.objects.all().delete()
@@ -116,7 +116,7 @@ def test_every_partners_list_exports_the_seed_data(seeded, admin_client, model_p
     assert len(rows) == apps.get_model(*model_path.split("/")).objects.count() > 0
 
 
-def test_importing_organisations_previews_the_rows_then_creates_them_findable_by_arabic_search(admin_client):
+def test_importing_organisations_previews_the_rows_then_creates_them_findable_by_arabic_search(empty_database, admin_client):
     upload = csv_file(
         [
             _organisation_row(name_ar="مؤسسة الأمل", country="JO"),
@@ -141,7 +141,7 @@ def test_importing_organisations_previews_the_rows_then_creates_them_findable_by
     assert [(organisation.name_ar, organisation.country.code) for organisation in found] == [("مؤسسة الأمل", "JO")]
 
 
-def test_organisations_import_from_an_xlsx_sheet(admin_client):
+def test_organisations_import_from_an_xlsx_sheet(empty_database, admin_client):
     sheet = tablib.Dataset(headers=["name_en", "name_ar", "kind", "founded_on", "founded_precision"])
     sheet.append(["Hope Foundation", "مؤسسة الأمل", "civil_society", "2016-03-01", "month"])
 
@@ -162,7 +162,7 @@ def test_organisations_import_from_an_xlsx_sheet(admin_client):
         ({}, "name_en", "Give the name in English or in Arabic (fields name_en, name_ar)."),
     ],
 )
-def test_an_import_with_one_bad_row_reports_it_on_its_field_and_writes_nothing(admin_client, bad_row, field, message):
+def test_an_import_with_one_bad_row_reports_it_on_its_field_and_writes_nothing(empty_database, admin_client, bad_row, field, message):
     upload = csv_file(
         [
             _organisation_row(name_en="Good Foundation", parent=""),
@@ -182,7 +182,7 @@ def test_an_import_with_one_bad_row_reports_it_on_its_field_and_writes_nothing(a
     assert not Organization.objects.exists()
 
 
-def test_a_sheet_with_a_bad_row_writes_nothing_outside_the_admin_either(db):
+def test_a_sheet_with_a_bad_row_writes_nothing_outside_the_admin_either(empty_database, db):
     sheet = tablib.Dataset(headers=["name_en", "kind", "country"])
     sheet.append(["Good Foundation", "civil_society", ""])
     sheet.append(["Bad Foundation", "civil_society", "XX"])
@@ -193,7 +193,7 @@ def test_a_sheet_with_a_bad_row_writes_nothing_outside_the_admin_either(db):
     assert not Organization.objects.exists()
 
 
-def test_import_takes_the_parent_by_its_id(admin_client):
+def test_import_takes_the_parent_by_its_id(empty_database, admin_client):
     parent = OrganizationFactory(acronym="UNOCT")
     upload = csv_file([_organisation_row(name_en="Counter-Terrorism Centre", acronym="UNCCT", parent=parent.pk)])
 
@@ -226,7 +226,7 @@ def test_import_updates_the_record_with_the_given_id_and_records_who_did_it(edit
     assert [row.pk for row in found] == [organisation.pk]
 
 
-def test_new_imported_records_get_a_history_entry_naming_the_importer(editor_client, editor):
+def test_new_imported_records_get_a_history_entry_naming_the_importer(empty_database, editor_client, editor):
     upload = csv_file([_organisation_row(name_en="Hope Foundation")], name="new.csv")
 
     _import(editor_client, ORGANISATIONS, upload)
@@ -236,7 +236,7 @@ def test_new_imported_records_get_a_history_entry_naming_the_importer(editor_cli
     assert entry.history_change_reason == "Imported from new.csv"
 
 
-def test_reimporting_an_exported_sheet_changes_nothing(admin_client):
+def test_reimporting_an_exported_sheet_changes_nothing(empty_database, admin_client):
     parent = OrganizationFactory(acronym="UNOCT", country="US")
     OrganizationFactory(parent=parent, founded_on="2011-09-01", founded_precision="month", founded_is_inferred=True)
     exported = admin_export(admin_client, ORGANISATIONS, file_format="xlsx")
@@ -249,7 +249,7 @@ def test_reimporting_an_exported_sheet_changes_nothing(admin_client):
     assert Organization.history.count() == 2
 
 
-def test_rows_that_fail_on_confirming_write_nothing_and_say_why(admin_client):
+def test_rows_that_fail_on_confirming_write_nothing_and_say_why(empty_database, admin_client):
     parent = OrganizationFactory()
     upload = csv_file(
         [_organisation_row(name_en="First", parent=""), _organisation_row(name_en="Second", parent=parent.pk)]
@@ -268,7 +268,7 @@ def test_rows_that_fail_on_confirming_write_nothing_and_say_why(admin_client):
     assert not Organization.objects.exists()
 
 
-def test_importing_people_creates_them_findable_by_arabic_search(admin_client):
+def test_importing_people_creates_them_findable_by_arabic_search(empty_database, admin_client):
     existing = PersonFactory(name_en="Vladimir Voronkov", name_ar="")
     upload = csv_file(
         [
@@ -288,7 +288,7 @@ def test_importing_people_creates_them_findable_by_arabic_search(admin_client):
     assert existing.name_ar == "فلاديمير فورونكوف"
 
 
-def test_a_person_row_without_a_name_is_reported_and_nothing_is_written(admin_client):
+def test_a_person_row_without_a_name_is_reported_and_nothing_is_written(empty_database, admin_client):
     upload = csv_file([{"honorific_en": "", "name_en": "Somebody"}, {"honorific_en": "Dr", "name_en": ""}])
 
     preview = admin_import_preview(admin_client, PEOPLE, upload)

@@ -2,7 +2,7 @@ import pytest
 from django.db import transaction
 
 from partners.models import Organization
-from partners.versioning import RecordChangedError
+from crm.versioning import RecordChangedError
 from tests.factories import OrganizationFactory
 
 pytestmark = pytest.mark.django_db

@@ -1,4 +1,4 @@
-"""Operations that write many rows at once."""
+"""The seed data (fixtures/): loaded once, idempotently, validated as the admin would."""
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.color import no_style
 from django.db import connection, transaction
 
-from .models import SearchableModel
+from .search import SearchableModel
 
 SEED_FIXTURES = [
     Path(settings.BASE_DIR) / "fixtures" / "sources.yaml",
@@ -66,27 +66,3 @@ def seed_data_load(*, fixture_paths=SEED_FIXTURES):
     for model, instances in created_by_model.items():
         model.history.bulk_history_create(instances, default_change_reason=SEED_CHANGE_REASON)
     return SeedLoadResult(created=len(created), already_present=already_present)
-
-
-STAFF_ROLE_ACTIONS = {"viewer": ("view",), "editor": ("view", "add", "change")}
-STAFF_ROLE_APPS = ("partners", "agreements", "meetings")
-
-
-@transaction.atomic
-def staff_roles_sync():
-    """Create or update the viewer and editor groups with the permissions of every CRM model.
-
-    Viewers read everything; editors also add and change. Deleting is left to superusers.
-    """
-    from django.contrib.auth.models import Group, Permission
-
-    groups = {}
-    for role, actions in STAFF_ROLE_ACTIONS.items():
-        group, _created = Group.objects.get_or_create(name=role)
-        permissions = Permission.objects.filter(
-            content_type__app_label__in=STAFF_ROLE_APPS,
-            codename__regex=rf"^({'|'.join(actions)})_",
-        )
-        group.permissions.set(permissions)
-        groups[role] = group
-    return groups

@@ -37,3 +37,25 @@ class FieldCheckConstraint(ReportedOnFieldMixin, models.CheckConstraint):
 
 class FieldUniqueConstraint(ReportedOnFieldMixin, models.UniqueConstraint):
     pass
+
+
+def ends_after_start_constraint(model_name, start_field, end_field, message, name=None):
+    """A check that `end_field` is not before `start_field` when both are known."""
+    return FieldCheckConstraint(
+        field=end_field,
+        condition=models.Q(**{f"{start_field}__isnull": True})
+        | models.Q(**{f"{end_field}__isnull": True})
+        | models.Q(**{f"{end_field}__gte": models.F(start_field)}),
+        name=name or f"{model_name}_ends_after_it_starts",
+        violation_error_message=message,
+    )
+
+
+def not_its_own_parent_constraint(model_name, message, parent_field="parent", name=None):
+    """A check that a row is not its own parent; crm.trees.clean_ancestry catches longer cycles."""
+    return FieldCheckConstraint(
+        field=parent_field,
+        condition=~models.Q(**{parent_field: models.F("pk")}),
+        name=name or f"{model_name}_not_its_own_parent",
+        violation_error_message=message,
+    )

@@ -15,7 +15,7 @@ from django_cte import CTE, with_cte
 from agreements.models import Agreement, AgreementParty
 from meetings.models import Meeting, MeetingOrganizer, Participant
 
-from .models import Organization, tagged_with_focal_area
+from partners.models import Organization, tagged_with_focal_area
 
 LINK_AGREEMENT = "agreement"
 LINK_MEETING = "meeting"
@@ -134,13 +134,13 @@ def _links(agreements, meetings, full=False):
 def partner_queryset(organization, filters, whole_list=False):
     """The partner organisations, latest contact first, each annotated with `latest_contact_on`
     and `latest_contact_precision`; `shared_agreements` and `shared_meetings` give the records
-    that link a row to the organisation, as correlated subqueries, planned for a page or, if
-    `whole_list`, for all of them (an export). Measured at M for the organisation with 34,000
-    partners: a page reading them from the CTE 0.7 s (per partner by index 1.1 s); the export
-    per partner by index 8 s (from the CTE 150 s).
+    that link a row to the organisation, as correlated subqueries, planned for a page (read from
+    the CTE of links, already built) or, if `whole_list`, for all of them (an export: each
+    partner's links found from its own rows by index, which the bench shows is the faster plan
+    for a whole list and the slower one for a page).
 
-    The latest contacts are one GROUP BY over every link, joined to the organisations: a
-    correlated subquery per partner took over a minute for an organisation with 34,000 partners."""
+    The latest contacts are one GROUP BY over every link, joined to the organisations, not a
+    correlated subquery per partner, which does not finish for a hub (bench: "partners of")."""
     agreements, meetings = linking_records(organization, filters)
     links = CTE(_links(agreements, meetings, full=True), name="partner_links")
     # The precision rides with its date in one string ("2025-02-01 month"), so MAX() picks both

@@ -6,10 +6,12 @@ variants of Arabic and Latin script (see DOMAIN.md, "Arabic names and search").
 import re
 import unicodedata
 
+from django.conf import settings
 from django.contrib.postgres.search import TrigramWordSimilarity
-from django.db import connection
+from django.db import connection, models
 from django.db.models import Q
 from django.db.models.lookups import GreaterThanOrEqual
+from django.utils.translation import gettext_lazy as _
 
 ARABIC_LETTER_FOLDS = str.maketrans(
     {
@@ -32,9 +34,9 @@ DROPPED_CATEGORIES = {"Mn", "Me", "Cf"}
 ABD_PREFIX = re.compile(r"(?<!\S)عبد\s+(?=ال)")
 WHITESPACE = re.compile(r"\s+")
 KEY_SEPARATOR = " | "
-# pg_trgm's word_similarity at which a one-letter misspelling still matches (DOMAIN.md); the
-# PostgreSQL connection sets the same threshold for the indexed `%>` operator.
-WORD_SIMILARITY_THRESHOLD = 0.5
+# pg_trgm's word_similarity at which a one-letter misspelling still matches (DOMAIN.md); set once
+# in settings, which also give it to PostgreSQL's connections for the indexed `%>` operator.
+WORD_SIMILARITY_THRESHOLD = settings.SEARCH_WORD_SIMILARITY_THRESHOLD
 # A word this short has no trigram of its own: it is matched as written, never fuzzily.
 FUZZY_MINIMUM_LENGTH = 3
 
@@ -121,7 +123,7 @@ def _model_at(model, path):
 
 def search_queryset(queryset, term, paths=("",)):
     """Rows whose search key, or that of a row along one of `paths`, holds every word of the term
-    after normalisation, or a word within one letter or so of it (pg_trgm word similarity 0.5):
+    after normalisation, or a word within one letter or so of it (pg_trgm word similarity, WORD_SIMILARITY_THRESHOLD):
     with paths ("", "aliases") «فورنكوف» finds Voronkov through his alias and by similarity.
     The empty path is the row itself. Words shorter than three letters match the start of a word.
 
@@ -140,3 +142,53 @@ def search_queryset(queryset, term, paths=("",)):
         # of IN subqueries would have it test every row of the list's table.
         queryset = queryset.filter(pk__in=found[0].union(*found[1:]) if len(found) > 1 else found[0])
     return queryset
+
+
+class SearchableModel(models.Model):
+    """A model whose names feed a derived, never displayed `search_key`.
+
+    `save()` keeps the key current; `loaddata`, `bulk_create` and `update()` skip `save()`, so
+    code that writes that way calls `rebuild_search_keys()` afterwards (or the
+    `rebuild_search_keys` command, which also follows a change of `normalize_name`).
+    """
+
+    search_key = models.TextField(_("search key"), blank=True, editable=False, db_index=False)
+
+    class Meta:
+        abstract = True
+
+    def searchable_names(self):
+        raise NotImplementedError
+
+    def refresh_search_key(self):
+        """Recompute the key from the names; returns whether it changed."""
+        key = build_search_key(*self.searchable_names())
+        changed = key != self.search_key
+        self.search_key = key
+        return changed
+
+    def save(self, *args, **kwargs):
+        self.refresh_search_key()
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def rebuild_search_keys(cls, batch_size=2000):
+        """Recompute every row's key, a batch at a time; returns how many changed."""
+        changed = 0
+        queryset = cls._default_manager.order_by("pk")
+        last_pk = None
+        while True:
+            batch = list((queryset.filter(pk__gt=last_pk) if last_pk is not None else queryset)[:batch_size])
+            if not batch:
+                return changed
+            stale = [instance for instance in batch if instance.refresh_search_key()]
+            cls._default_manager.bulk_update(stale, ["search_key"], batch_size=500)
+            changed += len(stale)
+            last_pk = batch[-1].pk
+
+
+def searchable_models():
+    """Every installed model that keeps a search key."""
+    from django.apps import apps
+
+    return [model for model in apps.get_models() if issubclass(model, SearchableModel)]

@@ -1,21 +1,35 @@
-"""List pages read straight from the database, shaped by the serializer that writes the record.
+"""Reads that leave DRF's usual road: lists and details read straight from the database, shaped
+by the serializer that writes the record.
 
 A list page is one SQL query: the row's own columns, its single related records as JSON objects
 and its lists (aliases, parties, participants…) as JSON arrays built by correlated subqueries, so
 the query count does not grow with the page size or the number of children, and no model
 instance is built. `ReadPlan` walks the serializer's fields once, so the list says exactly what
 the detail says; a test compares both on the seed data.
+
+What it cannot express it refuses loudly: a serializer field of a kind it does not know (a
+SerializerMethodField, a model property as a source) raises `UnreadableField` naming the
+serializer and the field, and the system check `check_read_plans` plans every viewset's
+serializers at start-up. A viewset's `get_queryset()` must not select or prefetch related rows:
+the read path never uses them, so the check refuses them too.
 """
 from datetime import date, datetime
 
 from django.contrib.contenttypes.fields import GenericRelation
+from django.core import checks
+from django.core.exceptions import FieldDoesNotExist, ValidationError as DjangoValidationError
 from django.db.models import F, JSONField, OuterRef, Subquery
 from django.db.models.fields.related import ManyToManyField, ManyToManyRel, ManyToOneRel
 from django.db.models.functions import Cast, JSONObject
 from django.db.models import CharField as CharModelField
+from django.http import Http404
 from django.urls import reverse
 from django_countries.serializer_fields import CountryField
 from rest_framework import relations, serializers
+from rest_framework.response import Response
+
+from .exports import csv_columns, is_export, stream_csv
+from .serializers import CodeField
 
 # Representations that are the value as the database returns it.
 AS_IS = (
@@ -25,7 +39,19 @@ AS_IS = (
     CountryField,
     relations.PrimaryKeyRelatedField,
 )
+# Fields whose representation is their to_representation() of the column's value.
+CONVERTED = (serializers.BooleanField, serializers.DateField, serializers.DateTimeField, serializers.DecimalField, CodeField)
 LINK_SENTINEL = 987654321
+
+
+class UnreadableField(TypeError):
+    """A serializer field the read path cannot turn into a column."""
+
+    def __init__(self, serializer, name, field, reason):
+        super().__init__(
+            f"{type(serializer).__name__}.{name} ({type(field).__name__}): {reason}. The read path "
+            "(crm/api/readpaths.py) reads model fields, relations and nested serializers only."
+        )
 
 
 class JSONArraySubquery(Subquery):
@@ -89,15 +115,18 @@ class ReadPlan:
     gives them).
     """
 
-    def __init__(self, serializer, model, prefix="", in_json=False, lists=None):
+    def __init__(self, serializer, model, prefix="", in_json=False, lists=None, annotations=()):
         self.model = model
         self.prefix = prefix
         self.in_json = in_json
         # Lists that are not a relation of the model: name -> rows correlated with OuterRef("pk").
         self.lists = lists or {}
+        # Names the queryset annotates (the top level only), readable like columns.
+        self.annotations = set(annotations)
         self.steps = []  # (key of the selected value, name in the representation, kind, extra)
         self.links = {}
         self.selected = {}
+        self.serializer = serializer
         for name, field in serializer.fields.items():
             if not field.write_only:
                 self._add(name, field)
@@ -109,6 +138,23 @@ class ReadPlan:
 
     def _path(self, source):
         return self.prefix + source.replace(".", "__")
+
+    def _check_source(self, name, field):
+        """The field's source must be a column reachable from the model (or an annotation)."""
+        if field.source == "*":
+            raise UnreadableField(self.serializer, name, field, "it reads the whole record, not a column")
+        model = self.model
+        parts = field.source.split(".")
+        for index, part in enumerate(parts):
+            if index == 0 and part in self.annotations:
+                return
+            try:
+                model_field = model._meta.get_field(part)
+            except FieldDoesNotExist:
+                raise UnreadableField(
+                    self.serializer, name, field, f"its source {field.source!r} is not a field of {model.__name__}"
+                ) from None
+            model = model_field.related_model or model
 
     def _add(self, name, field):
         if isinstance(field, relations.HyperlinkedIdentityField):
@@ -137,18 +183,23 @@ class ReadPlan:
             self.selected[name] = JSONObject(**child.selected)
             self.steps.append((name, "object", child))
         elif isinstance(field, relations.SlugRelatedField):
+            self._check_source(name, field)
             self.selected[name] = F(f"{self._path(field.source)}__{field.slug_field}")
             self.steps.append((name, "value", None))
         elif isinstance(field, relations.PrimaryKeyRelatedField):
+            self._check_source(name, field)
             self.selected[name] = F(self._path(field.source) + "_id")
             self.steps.append((name, "value", None))
-        else:
+        elif isinstance(field, (*AS_IS, *CONVERTED)) and not isinstance(field, serializers.MultipleChoiceField):
+            self._check_source(name, field)
             expression = F(self._path(field.source))
             if isinstance(field, serializers.DecimalField) and self.in_json:
                 # As text, so that no digit goes through a float on its way out of JSON.
                 expression = Cast(expression, CharModelField())
             self.selected[name] = expression
             self.steps.append((name, self._kind_of(field), field))
+        else:
+            raise UnreadableField(self.serializer, name, field, "the read path has no column for this kind of field")
 
     @staticmethod
     def _kind_of(field):
@@ -196,10 +247,10 @@ class ReadPlans:
     def __init__(self):
         self.plans = {}
 
-    def for_serializer(self, serializer_class, model):
+    def for_serializer(self, serializer_class, model, annotations=()):
         plan = self.plans.get(serializer_class)
         if plan is None:
-            plan = self.plans[serializer_class] = ReadPlan(serializer_class(), model)
+            plan = self.plans[serializer_class] = ReadPlan(serializer_class(), model, annotations=annotations)
         return plan
 
 
@@ -210,3 +261,108 @@ def represent_rows(rows, plan, request):
     """The representations of rows read with `queryset.values(**plan.columns)`."""
     links = {view_name: link.bind(request) for view_name, link in plan.all_links().items()}
     return [plan.represent(row, links) for row in rows]
+
+
+class DatabaseShapedReadMixin:
+    """`list()` in one query per page and `retrieve()` in one query: the representations are
+    read with values() as the serializer shapes them (ReadPlan above), not built object by
+    object; a CSV export streams the whole list from one query read in chunks, so its memory
+    does not grow with the table."""
+
+    def _shaped_queryset(self):
+        queryset = self.filter_queryset(self.get_queryset())
+        if queryset.query.distinct:
+            # A filter across a relation made the list DISTINCT, which PostgreSQL would apply to
+            # every selected column, JSON included; the matching keys are kept instead.
+            matching = queryset.order_by().values("pk")
+            matching.query.distinct = False
+            queryset = self.get_queryset().filter(pk__in=matching).order_by(*queryset.query.order_by)
+        plan = read_plans.for_serializer(self.get_serializer_class(), queryset.model, queryset.query.annotations)
+        return queryset, plan
+
+    def list(self, request, *args, **kwargs):
+        queryset, plan = self._shaped_queryset()
+        return shaped_list_response(self, queryset, plan)
+
+    def retrieve(self, request, *args, **kwargs):
+        queryset, plan = self._shaped_queryset()
+        lookup_url_kwarg = self.lookup_url_kwarg or self.lookup_field
+        try:
+            record = queryset.filter(**{self.lookup_field: self.kwargs[lookup_url_kwarg]}).order_by()
+            rows = list(record.values(**plan.columns)[:1])
+        except (TypeError, ValueError, DjangoValidationError):
+            rows = []
+        if not rows:
+            raise Http404
+        return Response(represent_rows(rows, plan, request)[0])
+
+
+def shaped_list_response(view, queryset, plan):
+    """The paginated JSON answer, or the streamed CSV one, for rows read as `plan` says."""
+    request = view.request
+
+    def fetch(page, key_columns):
+        return page.values(*key_columns, **plan.columns)
+
+    def represent(rows):
+        return represent_rows(rows, plan, request)
+
+    if is_export(request):
+        return stream_csv(queryset, fetch, represent, csv_columns(plan), view)
+    rows = view.paginator.paginate_queryset(queryset, request, view, fetch=fetch)
+    return view.paginator.get_paginated_response(represent(rows))
+
+
+# The actions a viewset answers through the read path.
+READ_ACTIONS = ("list", "retrieve")
+
+
+def check_read_plans(app_configs=None, **kwargs):
+    """System check: every routed viewset that reads through the read path can plan its
+    serializers, and its `get_queryset()` selects nothing the read path would leave unused."""
+    from django.urls import get_resolver
+
+    return [
+        error
+        for viewset in _viewsets(get_resolver())
+        if issubclass(viewset, DatabaseShapedReadMixin)
+        for error in read_plan_errors(viewset)
+    ]
+
+
+def read_plan_errors(viewset):
+    """The check's errors for one viewset, for its list and its detail."""
+    errors = []
+    for action in READ_ACTIONS:
+        view = viewset(action=action, request=None, format_kwarg=None, kwargs={})
+        label = f"{viewset.__name__} ({action})"
+        try:
+            queryset = view.get_queryset()
+            read_plans.for_serializer(view.get_serializer_class(), queryset.model, queryset.query.annotations)
+        except UnreadableField as error:
+            errors.append(checks.Error(str(error), obj=label, id="crm.E001"))
+            continue
+        if queryset.query.select_related or queryset._prefetch_related_lookups:
+            errors.append(
+                checks.Error(
+                    "get_queryset() selects or prefetches related rows, which the read path never uses.",
+                    hint="Remove select_related()/prefetch_related(); nested records are read as JSON.",
+                    obj=label,
+                    id="crm.E002",
+                )
+            )
+    return errors
+
+
+def _viewsets(resolver):
+    """The viewset classes the URL configuration routes to, each once."""
+    seen = []
+    for pattern in resolver.url_patterns:
+        if hasattr(pattern, "url_patterns"):
+            found = _viewsets(pattern)
+        else:
+            found = [getattr(pattern.callback, "cls", None)]
+        for viewset in found:
+            if viewset is not None and viewset not in seen and hasattr(viewset, "get_extra_actions"):
+                seen.append(viewset)
+    return seen

@@ -1,7 +1,6 @@
 """The admin dashboard: money by donor and year, what expires or falls due soon, the latest changes.
 
-It reads across the three apps, so it lives with the project rather than in one of them. Every
-figure is aggregated in the database: the page makes the same number of queries whatever the
+It reads across the three apps, so it lives in `network/`, above them. Every figure is aggregated in the database: the page makes the same number of queries whatever the
 amount of data.
 """
 import calendar
@@ -20,9 +19,10 @@ from django.utils.formats import get_format
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
-from agreements.models import Agreement, FundingCommitment, Payment
+from agreements.models import Agreement, FundingCommitment, Payment, counted_commitments
+from crm.bilingual import in_language
+from crm.dates import DatePrecision, format_precise_date
 from meetings.models import Meeting
-from partners.dates import DatePrecision, format_precise_date
 from partners.models import Organization, Person
 
 EXPIRY_WINDOW_DAYS = 90
@@ -38,12 +38,6 @@ CHART_BAR_HEIGHT = 14
 CHART_DONOR_GAP = 14
 CHART_TOP = 34
 CHART_DONORS = 12
-
-
-def in_language(text_en, text_ar):
-    """The Arabic text on an Arabic page and the English one otherwise, falling back to the other."""
-    first, second = (text_ar, text_en) if translation.get_language_bidi() else (text_en, text_ar)
-    return first or second
 
 
 def money(value):
@@ -74,7 +68,7 @@ def funding_by_currency():
     by_donor = FundingCommitment.objects.totals("donor", ordering=("currency", "-pledged", "donor__name_en", "donor"))
     pledged_by_year = FundingCommitment.objects.totals("year", ordering=())
     received_by_year = (
-        Payment.objects.exclude(commitment__status=FundingCommitment.Status.CANCELLED)
+        Payment.objects.filter(counted_commitments("commitment"))
         .values(currency=F("commitment__currency"), year=ExtractYear("received_on"))
         .annotate(total=Sum("amount"))
         .order_by()
@@ -296,4 +290,4 @@ def dashboard(request):
         "follow_ups": follow_ups,
         "latest_changes": latest_changes(user),
     }
-    return TemplateResponse(request, "admin/dashboard.html", context)
+    return TemplateResponse(request, "network/dashboard.html", context)

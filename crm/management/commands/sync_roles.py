@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from partners.services import staff_roles_sync
+from crm.roles import staff_roles_sync
 
 
 class Command(BaseCommand):

@@ -1,7 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from partners.services import seed_data_load
+from crm.seeding import seed_data_load
 
 
 class Command(BaseCommand):

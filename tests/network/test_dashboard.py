@@ -104,7 +104,7 @@ def test_received_is_the_sum_of_payments_by_the_year_they_arrived(admin_client):
     assert "350.5" in response.content.decode()
 
 
-def test_an_undated_pledge_is_grouped_under_date_unknown(admin_client):
+def test_an_undated_pledge_is_grouped_under_date_unknown(empty_database, admin_client):
     FundingCommitmentFactory(amount=Decimal("700"), committed_on=None)
     FundingCommitmentFactory(amount=Decimal("300"), committed_on=datetime.date(2021, 1, 1))
 

@@ -1,0 +1,1 @@
+"""The API's shared pieces, one module per concern; REST_FRAMEWORK in the settings names them."""

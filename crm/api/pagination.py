@@ -1,0 +1,259 @@
+"""Keyset pages: `next` and `previous` links that go on from the last row seen."""
+import copy
+from decimal import Decimal
+
+from django.core import signing
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models import F, OrderBy, Q
+from django.utils.translation import gettext_lazy as _
+from rest_framework import exceptions, pagination
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
+from rest_framework.utils.urls import replace_query_param
+
+
+CURSOR_SALT = "crm.api.KeysetPagination"
+
+
+class KeysetPagination(pagination.BasePagination):
+    """Pages that go on from the last row seen (`?cursor=`, from the `next` and `previous`
+    links), so a deep page costs what the first one does and nothing counts the whole table.
+    `?count=true` adds the number of matching rows, for a client that needs it.
+
+    The list's ordering, whether the view's default or `?ordering=`, is made total with the
+    primary key; empty values sort last, in both directions and on both databases.
+    """
+
+    page_size = api_settings.PAGE_SIZE
+    page_size_query_param = "page_size"
+    max_page_size = 500
+    cursor_query_param = "cursor"
+    count_query_param = "count"
+
+    def get_page_size(self, request):
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None:
+            return self.page_size
+        try:
+            size = int(raw)
+        except ValueError:
+            size = 0
+        if not 1 <= size <= self.max_page_size:
+            raise exceptions.ValidationError(
+                {self.page_size_query_param: [_("Give a whole number from 1 to %(max)s.") % {"max": self.max_page_size}]}
+            )
+        return size
+
+    def paginate_queryset(self, queryset, request, view=None, fetch=None):
+        """One page of the queryset's rows, one query whatever the page size. `fetch(queryset,
+        key_columns)` reads them (values() with the key columns, say); by default instances."""
+        self.request = request
+        self.page_size = self.get_page_size(request)
+        self.keys = ordering_keys(queryset)
+        self.signature = [key.signature for key in self.keys]
+        direction, position = self._decode_cursor(request, self.signature)
+        self.count = queryset.count() if _is_true(request.query_params.get(self.count_query_param)) else None
+        keys = [key.reversed() for key in self.keys] if direction == "before" else self.keys
+        rows = keyset_page(queryset, keys, position, self.page_size + 1, fetch)
+        return self.cut_page(rows, direction, position, lambda row: row_position(row, self.keys))
+
+    def cut_page(self, rows, direction, position, position_of):
+        """The page out of `rows`, read nearest first from the cursor's position and one more
+        than a page when there are more; notes where the next and previous pages start."""
+        backwards = direction == "before"
+        more = len(rows) > self.page_size
+        rows = rows[: self.page_size]
+        if backwards:
+            rows.reverse()
+        positions = [position_of(row) for row in (rows[0], rows[-1])] if rows else []
+        self.next_position = positions[1] if rows and (more or backwards) else None
+        self.previous_position = positions[0] if rows and (position is not None and (more or not backwards)) else None
+        return rows
+
+    def _decode_cursor(self, request, signature):
+        raw = request.query_params.get(self.cursor_query_param)
+        if not raw:
+            return None, None
+        try:
+            # Signed, so that what reaches the query is a position this server wrote.
+            cursor = signing.loads(raw, salt=CURSOR_SALT)
+            direction = "after" if "after" in cursor else "before"
+            position = cursor[direction]
+            valid = cursor["order"] == signature and isinstance(position, list) and len(position) == len(signature)
+        except (signing.BadSignature, TypeError, KeyError):
+            valid = False
+        if not valid:
+            raise exceptions.ValidationError(
+                {self.cursor_query_param: [_("This cursor does not belong to this list; start again from the first page.")]}
+            )
+        return direction, position
+
+    def _link(self, direction, position):
+        if position is None:
+            return None
+        token = signing.dumps({"order": self.signature, direction: position}, salt=CURSOR_SALT)
+        return replace_query_param(self.request.build_absolute_uri(), self.cursor_query_param, token)
+
+    def get_paginated_response(self, data):
+        body = {"next": self._link("after", self.next_position), "previous": self._link("before", self.previous_position)}
+        if self.count is not None:
+            body["count"] = self.count
+        body["results"] = data
+        return Response(body)
+
+    def get_paginated_response_schema(self, schema):
+        return {
+            "type": "object",
+            "required": ["next", "previous", "results"],
+            "properties": {
+                "next": {"type": "string", "nullable": True, "format": "uri"},
+                "previous": {"type": "string", "nullable": True, "format": "uri"},
+                "count": {"type": "integer", "description": "Only with ?count=true."},
+                "results": schema,
+            },
+        }
+
+    def get_schema_operation_parameters(self, view):
+        return [
+            {
+                "name": self.cursor_query_param,
+                "required": False,
+                "in": "query",
+                "description": "The page after or before another, from its `next` or `previous` link.",
+                "schema": {"type": "string"},
+            },
+            {
+                "name": self.page_size_query_param,
+                "required": False,
+                "in": "query",
+                "description": f"Rows per page, 1 to {self.max_page_size}.",
+                "schema": {"type": "integer", "minimum": 1, "maximum": self.max_page_size},
+            },
+            {
+                "name": self.count_query_param,
+                "required": False,
+                "in": "query",
+                "description": "true to add the number of matching rows (it costs a count).",
+                "schema": {"type": "boolean"},
+            },
+        ]
+
+
+def _is_true(value):
+    return (value or "").strip().lower() in {"1", "true", "yes"}
+
+
+def row_position(row, keys):
+    """A row's place in the keys' order, as a cursor carries it."""
+    position = []
+    for key in keys:
+        value = row[key.column] if isinstance(row, dict) else getattr(row, key.column)
+        if hasattr(value, "isoformat"):
+            value = value.isoformat()
+        elif isinstance(value, Decimal):
+            value = str(value)
+        position.append(value)
+    return position
+
+
+def in_key_order(queryset, keys):
+    """The queryset in the keys' order, each key's value selected as its column."""
+    queryset = queryset.annotate(**{key.column: key.expression for key in keys})
+    return queryset.order_by(*(key.order_by() for key in keys))
+
+
+def keyset_page(queryset, keys, position, size, fetch=None):
+    """Up to `size` rows after `position` (None: from the start) in the keys' order."""
+    queryset = in_key_order(queryset, keys)
+    if position is not None:
+        queryset = queryset.filter(rows_after(keys, position))
+    page = queryset[:size]
+    return list(fetch(page, [key.column for key in keys]) if fetch else page)
+
+
+class OrderingKey:
+    """One column of a list's ordering, as keyset pagination needs it."""
+
+    def __init__(self, index, name, descending, nullable):
+        self.column = f"keyset_{index}"
+        self.name = name
+        self.descending = descending
+        self.nullable = nullable
+        self.expression = F(name)
+        self.signature = ("-" if descending else "") + name
+
+    nulls_first = False
+
+    def reversed(self):
+        key = copy.copy(self)
+        key.descending, key.nulls_first = not self.descending, not self.nulls_first
+        return key
+
+    def order_by(self):
+        if not self.nullable:
+            return OrderBy(F(self.column), descending=self.descending)
+        nulls = {"nulls_first": True} if self.nulls_first else {"nulls_last": True}
+        return OrderBy(F(self.column), descending=self.descending, **nulls)
+
+    def after(self, value):
+        """Rows strictly after `value` in this key's order."""
+        column = self.column
+        if value is None:
+            # Empty values sort last going forward, first going back.
+            return Q(**{f"{column}__isnull": False}) if self.nulls_first else Q(pk__in=[])
+        beyond = Q(**{f"{column}__{'lt' if self.descending else 'gt'}": value})
+        if self.nullable and not self.nulls_first:
+            beyond |= Q(**{f"{column}__isnull": True})
+        return beyond
+
+    def equal(self, value):
+        return Q(**{f"{self.column}__isnull": True}) if value is None else Q(**{self.column: value})
+
+
+def ordering_keys(queryset):
+    """The queryset's ordering as keys, ending with the primary key so that it is total."""
+    model = queryset.model
+    ordering = list(queryset.query.order_by or model._meta.ordering)
+    keys = []
+    for index, item in enumerate(ordering):
+        if isinstance(item, OrderBy):
+            name, descending = item.expression.name, item.descending
+        elif isinstance(item, F):
+            name, descending = item.name, False
+        else:
+            name, descending = item.lstrip("-"), item.startswith("-")
+        name = "pk" if name == model._meta.pk.name else name
+        keys.append(OrderingKey(index, name, descending, _is_nullable(model, name)))
+        if name == "pk":
+            break
+    else:
+        keys.append(OrderingKey(len(keys), "pk", False, False))
+    return keys
+
+
+def _is_nullable(model, name):
+    """Whether a field path may be empty; annotations are taken to be."""
+    nullable = False
+    for part in name.split("__"):
+        if part == "pk":
+            return nullable
+        try:
+            field = model._meta.get_field(part)
+        except FieldDoesNotExist:
+            return True
+        nullable = nullable or field.null
+        model = field.related_model or model
+    return nullable
+
+
+def rows_after(keys, position):
+    """The rows after `position` (one value per key) in the keys' order."""
+    condition, ties = Q(pk__in=[]), Q()
+    for key, value in zip(keys, position):
+        condition |= ties & key.after(value)
+        ties &= key.equal(value)
+    first, value = keys[0], position[0]
+    if value is not None and not first.nullable:
+        # Redundant, but it is the range an index on the first key can start from.
+        condition &= Q(**{f"{first.column}__{'lte' if first.descending else 'gte'}": value})
+    return condition

@@ -1,0 +1,28 @@
+from django.apps import AppConfig
+from django.db.backends.signals import connection_created
+from django.utils.translation import gettext_lazy as _
+
+
+def add_word_similarity_to_sqlite(sender, connection, **kwargs):
+    """SQLite has no pg_trgm: give it the same word_similarity() in Python (crm.search)."""
+    if connection.vendor == "sqlite":
+        from .search import word_similarity
+
+        connection.connection.create_function("word_similarity", 2, word_similarity, deterministic=True)
+
+
+class CrmConfig(AppConfig):
+    """The foundation: base models, helpers and API pieces, and the project's commands; no models of its own."""
+
+    name = "crm"
+    verbose_name = _("Partnership CRM")
+
+    def ready(self):
+        connection_created.connect(add_word_similarity_to_sqlite, dispatch_uid="crm_word_similarity")
+        from django.core import checks
+
+        from .api.readpaths import check_read_plans
+
+        # Every list and detail read straight from the database is planned at start-up, so a
+        # serializer field the read path cannot express stops `runserver`, `migrate` and `check`.
+        checks.register(check_read_plans)

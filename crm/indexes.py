@@ -1,0 +1,22 @@
+"""Indexes only PostgreSQL can build (trigram, `DESC NULLS LAST`), created by a migration of the
+app that owns the table; SQLite searches and sorts its small data without them."""
+from django.db import migrations
+
+
+def postgresql_indexes(definitions):
+    """A migration operation creating each `name: "table USING … (columns)"` index on PostgreSQL
+    (IF NOT EXISTS) and dropping it when migrated back; nothing on other databases."""
+
+    def create(apps, schema_editor):
+        if schema_editor.connection.vendor == "postgresql":
+            for name, definition in definitions.items():
+                schema_editor.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {definition}")
+
+    def drop(apps, schema_editor):
+        if schema_editor.connection.vendor == "postgresql":
+            for name in definitions:
+                schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
+
+    operation = migrations.RunPython(create, drop)
+    operation.index_definitions = definitions  # read by the test that keeps each app to its own tables
+    return operation

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class NetworkConfig(AppConfig):
+    """What reads across partners, agreements and meetings: partner lists, the organisation's
+    whole record, the dashboard. It owns no models."""
+
+    name = "network"
+    verbose_name = _("Partner network")

@@ -1,0 +1,62 @@
+"""The organisation and people endpoints with what reads across apps: an organisation's
+agreements, commitments and partner list, and people by the meetings they attended."""
+from django_filters import utils
+from drf_spectacular.utils import extend_schema
+from rest_framework.decorators import action
+from rest_framework.generics import get_object_or_404
+
+from crm.api.exports import is_export
+from crm.api.filters import NormalizedSearchFilter
+from crm.api.readpaths import ReadPlan, shaped_list_response
+from partners import views as partner_views
+from partners.models import Organization
+
+from .filters import NetworkOrganizationFilter, NetworkPersonFilter, PartnerListFilter
+from .partnerships import partner_queryset
+from .serializers import NetworkOrganizationSerializer, OrganizationDetailSerializer, PartnerSerializer
+
+
+class OrganizationViewSet(partner_views.OrganizationViewSet):
+    filterset_class = NetworkOrganizationFilter
+
+    def get_serializer_class(self):
+        if self.action == "retrieve":
+            return OrganizationDetailSerializer
+        if self.action == "partners":
+            return PartnerSerializer
+        return NetworkOrganizationSerializer
+
+    @extend_schema(
+        summary="The organisation's partner list",
+        description=(
+            "Every organisation that shares an agreement or a meeting with this one, with the "
+            "agreements and meetings that link them and the date of the latest contact, latest first. "
+            "The organisation's own units and parent bodies are never listed. With include_units=true "
+            "the agreements and meetings of its units count as its own."
+        ),
+        filters=True,
+        responses=PartnerSerializer(many=True),
+    )
+    @action(detail=True, filterset_class=PartnerListFilter, search_paths=("", "aliases"), ordering=None)
+    def partners(self, request, pk=None):
+        # The organisation by its id alone: the query string filters its partners, not it.
+        organization = get_object_or_404(Organization.objects.all(), pk=pk)
+        self.check_object_permissions(request, organization)
+        partner_filter = PartnerListFilter(request.query_params, queryset=Organization.objects.none(), request=request)
+        if not partner_filter.is_valid():
+            raise utils.translate_validation(partner_filter.errors)
+        links = partner_queryset(organization, partner_filter.partner_filter(), whole_list=is_export(request))
+        partner_filter.queryset = links
+        partners = NormalizedSearchFilter().filter_queryset(request, partner_filter.qs, self)
+        # Built per request: the linking agreements and meetings depend on the organisation.
+        plan = ReadPlan(
+            PartnerSerializer(),
+            Organization,
+            lists={"agreements": links.shared_agreements, "meetings": links.shared_meetings},
+            annotations=links.query.annotations,
+        )
+        return shaped_list_response(self, partners, plan)
+
+
+class PersonViewSet(partner_views.PersonViewSet):
+    filterset_class = NetworkPersonFilter

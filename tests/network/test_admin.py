@@ -1,0 +1,30 @@
+"""The organisation and person pages' sections that read across apps."""
+import pytest
+from django.urls import reverse
+
+from agreements.models import AgreementParty
+from meetings.models import Participant
+from partners.models import Person
+
+pytestmark = pytest.mark.django_db
+
+
+def test_organisation_page_lists_its_partners_units_included(seeded, admin_client):
+    html = admin_client.get(reverse("admin:partners_organization_change", args=[2])).content.decode()
+    partners_field = html[html.index("field-partners") : html.index("field-people")]
+    assert "Etidal" in partners_field  # a partner of its unit UNCCT
+    assert "United Nations Counter-Terrorism Centre" not in partners_field  # its own unit
+
+
+def test_person_page_lists_what_they_signed_and_took_part_in(seeded, admin_client):
+    voronkov = Person.objects.get(name_en="Vladimir Voronkov")
+    signed = {party.agreement.title_en for party in AgreementParty.objects.filter(signatory=voronkov)}
+    attended = {participant.meeting.title_en for participant in Participant.objects.filter(person=voronkov)}
+    assert signed and attended
+
+    html = admin_client.get(reverse("admin:partners_person_change", args=[voronkov.pk])).content.decode()
+
+    signatures = html[html.index("field-signatures") :]
+    participations = html[html.index("field-participations") : html.index("field-signatures")]
+    assert all(title in signatures for title in signed)
+    assert all(title in participations for title in attended)
