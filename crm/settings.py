@@ -236,7 +236,8 @@ SPECTACULAR_SETTINGS = {
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
-    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    # The schema and the docs, like every list, for users with a role only.
+    "SERVE_PERMISSIONS": ["crm.api.permissions.HasStaffRole"],
     "COMPONENT_SPLIT_REQUEST": True,
     # The docs page works with no network: Swagger UI is served from the sidecar package.
     "SWAGGER_UI_DIST": "SIDECAR",

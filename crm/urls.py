@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework import routers
 from rest_framework.routers import DefaultRouter
 
 from agreements.views import AgreementViewSet, FundingCommitmentViewSet, PaymentViewSet
@@ -11,9 +12,15 @@ from network.dashboard import dashboard
 from network.views import OrganizationViewSet, PersonViewSet
 from partners.views import FocalAreaViewSet, SourceViewSet
 
+from .api.permissions import HasStaffRole
 from .auth import TokenLoginView, TokenRevokeAllView, TokenRevokeView
 
+class APIRootView(routers.APIRootView):
+    permission_classes = [HasStaffRole]
+
+
 router = DefaultRouter()
+router.APIRootView = APIRootView
 router.register("organizations", OrganizationViewSet, basename="organization")
 router.register("people", PersonViewSet)
 router.register("agreements", AgreementViewSet)

@@ -19,9 +19,15 @@ def test_nothing_is_readable_anonymously(seeded, api_client, url):
     assert api_client.get(url).status_code == 401
 
 
-def test_a_logged_in_user_without_a_role_reads_nothing(seeded, api_client, django_user_model):
-    api_client.force_authenticate(django_user_model.objects.create_user("outsider", password="x"))
-    assert api_client.get("/api/organizations/").status_code == 403
+@pytest.mark.parametrize("url", ["/api/organizations/", "/api/", "/api/schema/", "/api/docs/"])
+def test_a_logged_in_user_without_a_role_reads_nothing(seeded, client, django_user_model, url):
+    client.force_login(django_user_model.objects.create_user("outsider", password="x"))
+    assert client.get(url).status_code == 403
+
+
+@pytest.mark.parametrize("url", ["/api/", "/api/schema/", "/api/docs/"])
+def test_a_viewer_reads_the_api_root_schema_and_docs(seeded, viewer_client, url):
+    assert viewer_client.get(url).status_code == 200
 
 
 def test_viewer_reads_but_cannot_write(seeded, viewer_api):
