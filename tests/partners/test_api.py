@@ -57,6 +57,28 @@ def test_token_from_username_and_password_reads_the_api_and_can_be_revoked(seede
     assert api_client.get("/api/organizations/").status_code == 401
 
 
+def test_changing_a_password_revokes_the_users_tokens(seeded, api_client, admin_client, viewer):
+    first = AuthToken.objects.create(viewer)[1]
+    second = AuthToken.objects.create(viewer)[1]
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {first}")
+    assert api_client.get("/api/organizations/").status_code == 200
+
+    # A superuser sets a new password on the user's admin page, as after a suspected leak.
+    response = admin_client.post(
+        f"/admin/auth/user/{viewer.pk}/password/",
+        {"password1": "a new long passphrase", "password2": "a new long passphrase", "usable_password": "true"},
+    )
+    assert response.status_code == 302
+
+    for token in (first, second):
+        api_client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+        assert api_client.get("/api/organizations/").status_code == 401
+    AuthToken.objects.create(viewer)
+    viewer.set_password("and another one entirely")  # a change made in code or a command too
+    viewer.save()
+    assert not AuthToken.objects.filter(user=viewer).exists()
+
+
 def test_wrong_password_gets_no_token(api_client, viewer):
     response = api_client.post("/api/auth/token/", {"username": "viewer", "password": "wrong"})
     assert response.status_code == 400
