@@ -192,6 +192,19 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 
+# The cache holds the throttles' counters, so every worker process must share it: a directory on
+# this machine by default (no server needed), or Redis when DJANGO_REDIS_URL is set (several
+# machines, or counters that survive a restart).
+if os.environ.get("DJANGO_REDIS_URL"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["DJANGO_REDIS_URL"]}}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": os.environ.get("DJANGO_CACHE_DIR", str(BASE_DIR / "var" / "cache")),
+        }
+    }
+
 # Admin spreadsheets: whoever may view a list may export it, so viewers can take data to a
 # meeting; importing needs "add" (the admin also asks for "change", as an import updates the rows
 # it finds by id), so viewers never import and editors do.
@@ -218,6 +231,10 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"user": os.environ.get("DJANGO_API_THROTTLE_RATE", "1200/minute")},
+    # A client's address is the socket's unless proxies in front are declared: trusting any
+    # X-Forwarded-For let a client pick a new address, and a fresh throttle, for every request.
+    # Behind one proxy that appends the client's address to X-Forwarded-For, set 1.
+    "NUM_PROXIES": int(os.environ.get("DJANGO_NUM_PROXIES", "0")),
     "EXCEPTION_HANDLER": "crm.api.errors.exception_handler",
     "URL_FIELD_NAME": "api_url",  # Source has a `url` of its own: the document's web address
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

@@ -30,6 +30,17 @@ def fast_password_hashing():
     get_hashers.cache_clear()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def cache_of_its_own(tmp_path_factory):
+    """The file cache (the throttles' counters) in a directory of the session's, empty at start."""
+    from django.conf import settings
+    from django.test import override_settings
+
+    directory = tmp_path_factory.mktemp("cache")
+    with override_settings(CACHES={"default": {**settings.CACHES["default"], "LOCATION": str(directory)}}):
+        yield directory
+
+
 @pytest.fixture(autouse=True)
 def english_unless_a_test_switches():
     """A request in Arabic leaves Arabic active in the thread; start every test in English."""

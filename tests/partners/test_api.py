@@ -1,5 +1,10 @@
 
+import os
+import subprocess
+import sys
+
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from knox.models import AuthToken
 
@@ -94,7 +99,33 @@ def test_clients_are_throttled(editor_api, monkeypatch):
     assert statuses == [200, 200, 200, 429]
 
 
-# Partner lists
+def test_password_guessing_is_throttled_per_socket_address_whatever_x_forwarded_for_says(api_client, viewer):
+    cache.clear()
+    statuses = [
+        api_client.post(
+            "/api/auth/token/", {"username": "viewer", "password": f"guess {attempt}"},
+            HTTP_X_FORWARDED_FOR=f"203.0.113.{attempt}",
+        ).status_code
+        for attempt in range(25)
+    ]
+    assert statuses[:20] == [400] * 20
+    assert set(statuses[20:]) == {429}
+
+
+def test_throttle_counters_are_shared_by_every_worker_process(editor, editor_api, cache_of_its_own):
+    cache.clear()
+    for _ in range(3):
+        assert editor_api.get("/api/focal-areas/").status_code == 200
+    # Another process of the same deployment (a second gunicorn worker) reads the same counters.
+    seen_elsewhere = subprocess.run(
+        [sys.executable, "-c", (
+            "import django; django.setup(); from django.core.cache import cache; "
+            f"print(len(cache.get('throttle_user_{editor.pk}') or []))"
+        )],
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "crm.settings", "DJANGO_CACHE_DIR": str(cache_of_its_own)},
+        capture_output=True, text=True, check=True, cwd=settings.BASE_DIR,
+    ).stdout
+    assert seen_elsewhere.strip() == "3"
 
 
 # Search
@@ -276,6 +307,35 @@ def test_any_list_downloads_as_csv_with_arabic_intact(seeded, viewer_api):
         assert "دولة قطر" in text
         assert "name_en" in text.splitlines()[0]
         assert len(text.strip().splitlines()) == 1 + Organization.objects.filter(kind="member_state").count()
+
+
+def test_password_guessing_is_throttled_per_socket_address_whatever_x_forwarded_for_says(api_client, viewer):
+    cache.clear()
+    statuses = [
+        api_client.post(
+            "/api/auth/token/", {"username": "viewer", "password": f"guess {attempt}"},
+            HTTP_X_FORWARDED_FOR=f"203.0.113.{attempt}",
+        ).status_code
+        for attempt in range(25)
+    ]
+    assert statuses[:20] == [400] * 20
+    assert set(statuses[20:]) == {429}
+
+
+def test_throttle_counters_are_shared_by_every_worker_process(editor, editor_api, cache_of_its_own):
+    cache.clear()
+    for _ in range(3):
+        assert editor_api.get("/api/focal-areas/").status_code == 200
+    # Another process of the same deployment (a second gunicorn worker) reads the same counters.
+    seen_elsewhere = subprocess.run(
+        [sys.executable, "-c", (
+            "import django; django.setup(); from django.core.cache import cache; "
+            f"print(len(cache.get('throttle_user_{editor.pk}') or []))"
+        )],
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "crm.settings", "DJANGO_CACHE_DIR": str(cache_of_its_own)},
+        capture_output=True, text=True, check=True, cwd=settings.BASE_DIR,
+    ).stdout
+    assert seen_elsewhere.strip() == "3"
 
 
 # Search
