@@ -3,12 +3,20 @@
 Tokens come from django-rest-knox: stored hashed, expiring, and revocable one by one
 (POST /api/auth/token/revoke/ with the token) or all at once (…/revoke-all/).
 """
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from knox.models import AuthToken
 from knox.views import LoginView, LogoutAllView, LogoutView
-from rest_framework import permissions, serializers
+from rest_framework import permissions, serializers, status
 from rest_framework.authtoken.serializers import AuthTokenSerializer
-from rest_framework.throttling import AnonRateThrottle
+from rest_framework.response import Response
+from rest_framework.throttling import AnonRateThrottle, BaseThrottle
+
+
+def client_address(request):
+    """The client's address as the API's throttles see it: the socket's, or the one the declared
+    proxies (DJANGO_NUM_PROXIES) report; django-axes counts failed logins by it too."""
+    return BaseThrottle().get_ident(request)
 
 
 class LoginThrottle(AnonRateThrottle):
@@ -32,7 +40,15 @@ class TokenLoginView(LoginView):
     )
     def post(self, request, format=None):
         serializer = AuthTokenSerializer(data=request.data, context={"request": request})
-        serializer.is_valid(raise_exception=True)
+        if not serializer.is_valid():
+            if getattr(request, "axes_locked_out", False):
+                return Response(
+                    {"detail": _("Too many failed logins from this address; try again later.")},
+                    status=status.HTTP_429_TOO_MANY_REQUESTS,
+                )
+            # Answered rather than raised: a raised error rolls the request back, and with it
+            # django-axes's record of this failed attempt, which the lockout must count.
+            return Response(serializer.errors, status=status.HTTP_400_BAD_REQUEST)
         request.user = serializer.validated_data["user"]
         return super().post(request, format=format)
 

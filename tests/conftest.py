@@ -42,6 +42,13 @@ def cache_of_its_own(tmp_path_factory):
 
 
 @pytest.fixture(autouse=True)
+def throttles_start_afresh(cache_of_its_own):
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def english_unless_a_test_switches():
     """A request in Arabic leaves Arabic active in the thread; start every test in English."""
     with translation.override("en"):

@@ -288,3 +288,19 @@ def test_a_viewer_cannot_revert_a_record_through_its_history(seeded, admin_clien
     assert response.status_code == 403
     assert instance.history.count() == history_entries
     assert model.objects.get(pk=instance.pk).version == instance.version
+
+
+def test_repeated_wrong_passwords_lock_the_user_out_of_the_admin_login_from_that_address(client, viewer):
+    viewer.set_password("the right one, at last")
+    viewer.save()
+    statuses = [
+        client.post("/admin/login/", {"username": "viewer", "password": f"guess {attempt}"}).status_code
+        for attempt in range(10)
+    ]
+    assert statuses == [200] * 9 + [429]  # the form again with its error, then the lockout
+    right = {"username": "viewer", "password": "the right one, at last"}
+    locked = client.post("/admin/login/", right)
+    assert locked.status_code == 429
+    assert "_auth_user_id" not in client.session
+    # The same person from another address, or after the cool-off, gets in.
+    assert client.post("/admin/login/", right, REMOTE_ADDR="198.51.100.7").status_code == 302
