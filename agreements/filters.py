@@ -2,7 +2,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from crm.api.filters import ColumnChoicesFilter
+from crm.api.filters import ColumnChoicesFilter, YearFilter
 from partners.filters import FocalAreaCodeFilter
 from partners.models import Organization
 
@@ -34,7 +34,7 @@ class FundingCommitmentFilter(django_filters.FilterSet):
     focal_area = FocalAreaCodeFilter(label=_("focal area code"))
     committed_after = django_filters.DateFilter(field_name="committed_on", lookup_expr="gte")
     committed_before = django_filters.DateFilter(field_name="committed_on", lookup_expr="lte")
-    year = django_filters.NumberFilter(field_name="committed_on", lookup_expr="year")
+    year = YearFilter(field_name="committed_on")
 
     class Meta:
         model = FundingCommitment

@@ -212,6 +212,21 @@ class AgreementWitness(models.Model):
         return f"{self.person} — {self.agreement}"
 
 
+# One amount stays below a quadrillion: 18 digits with the minor units, so every sum of amounts
+# fits the 30 digits totals are shown with, and SQLite (whose numbers are floats past 15 digits)
+# still reads each amount back within its column's 20 digits.
+AMOUNT_LIMIT = Decimal("1000000000000000")
+
+
+def amount_bounds_constraint(model_name):
+    return FieldCheckConstraint(
+        field="amount",
+        condition=models.Q(amount__lt=AMOUNT_LIMIT),
+        name=f"{model_name}_amount_below_limit",
+        violation_error_message=_("The amount must be less than 1,000,000,000,000,000 (field amount)."),
+    )
+
+
 def counted_commitments(path=""):
     """The commitments that count in totals, along `path` to the commitment: all but the
     cancelled ones. The one definition; the funding-totals triggers (migration 0004) spell the
@@ -223,7 +238,8 @@ def counted_commitments(path=""):
 class FundingCommitmentQuerySet(models.QuerySet):
     def with_received(self):
         """Annotate `received` (sum of payments) and `outstanding` (amount less received)."""
-        money = models.DecimalField(max_digits=20, decimal_places=3)
+        # Sums hold ten more digits than one amount (agreements/serializers.py, TOTAL).
+        money = models.DecimalField(max_digits=30, decimal_places=3)
         received = Coalesce(
             models.Subquery(
                 Payment.objects.filter(commitment=models.OuterRef("pk"))
@@ -411,6 +427,7 @@ class FundingCommitment(VersionedModel):
                 name="fundingcommitment_amount_positive",
                 violation_error_message=_("The amount must be greater than zero (field amount)."),
             ),
+            amount_bounds_constraint("fundingcommitment"),
             code_shape_constraint(
                 "fundingcommitment", "currency", 3, "iso_4217",
                 _("The currency must be an ISO 4217 code such as USD (field currency)."),
@@ -491,6 +508,7 @@ class Payment(models.Model):
                 name="payment_amount_positive",
                 violation_error_message=_("The amount must be greater than zero (field amount)."),
             ),
+            amount_bounds_constraint("payment"),
         ]
 
     def __str__(self):

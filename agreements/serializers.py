@@ -13,6 +13,9 @@ from partners.serializers import (
 from .models import Agreement, AgreementParty, AgreementWitness, FundingCommitment, Payment
 
 MONEY = {"max_digits": 20, "decimal_places": 3}
+# Sums of amounts (received, outstanding, totals) have ten more digits than one amount: two
+# commitments at the largest amount already need one more, and a sum must always be shown.
+TOTAL = {"max_digits": 30, "decimal_places": 3}
 
 
 def organization_id_field(source, **kwargs):
@@ -120,8 +123,8 @@ class FundingCommitmentSerializer(ModelValidatedSerializer, serializers.Hyperlin
     recipient_id = organization_id_field("recipient")
     recipient = OrganizationSummarySerializer(read_only=True)
     iati_transaction_type = CodeField(FundingCommitment.IATI_TRANSACTION_TYPES, source="status")
-    received = serializers.DecimalField(**MONEY, read_only=True)
-    outstanding = serializers.DecimalField(**MONEY, read_only=True)
+    received = serializers.DecimalField(**TOTAL, read_only=True)
+    outstanding = serializers.DecimalField(**TOTAL, read_only=True)
     payments = CommitmentPaymentSerializer(many=True, read_only=True)
     focal_area_ids = serializers.PrimaryKeyRelatedField(
         source="focal_areas", queryset=FocalArea.objects.all(), many=True, required=False
@@ -146,6 +149,6 @@ class FundingSummarySerializer(serializers.Serializer):
     group = serializers.DictField(help_text="The donor, recipient or focal area (id and names), or the year.")
     currency = serializers.CharField()
     commitments = serializers.IntegerField()
-    pledged = serializers.DecimalField(**MONEY)
-    received = serializers.DecimalField(**MONEY)
-    outstanding = serializers.DecimalField(**MONEY)
+    pledged = serializers.DecimalField(**TOTAL)
+    received = serializers.DecimalField(**TOTAL)
+    outstanding = serializers.DecimalField(**TOTAL)

@@ -179,6 +179,19 @@ class SpreadsheetImportExportMixin(ImportExportMixin):
     )
     failed_row_message = _("Row %(number)s: %(errors)s")
 
+    import_file_gone_message = _(
+        "The uploaded file is no longer there (it is kept until its import is confirmed once); "
+        "upload it again."
+    )
+
+    def process_import(self, request, **kwargs):
+        try:
+            return super().process_import(request, **kwargs)
+        except FileNotFoundError:
+            # A confirm form sent twice, or after the temporary file was cleaned away.
+            self.message_user(request, self.import_file_gone_message, messages.ERROR)
+            return HttpResponseRedirect(reverse("admin:%s_%s_import" % self.get_model_info()))
+
     def has_import_permission(self, request):
         # The setting asks for "add"; an import also changes the records it finds by id.
         return super().has_import_permission(request) and self.has_change_permission(request)

@@ -1,4 +1,5 @@
-"""A database that cannot be reached answers 503 with Retry-After, never a 500 with a trace.
+"""Errors answered outside DRF: a database that cannot be reached answers 503 with Retry-After,
+never a 500 with a trace; an unexpected error under /api/ answers 500 in JSON.
 
 PostgreSQL restarting, a dropped connection or SQLite's "database is locked" are passing
 conditions: a client should wait a few seconds and send the request again. ATOMIC_REQUESTS has
@@ -10,6 +11,7 @@ import sys
 from django.core.signals import got_request_exception
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
+from django.views import defaults
 from django.utils.translation import gettext as _
 
 logger = logging.getLogger(__name__)
@@ -34,6 +36,13 @@ def database_unavailable_response(request):
         response = HttpResponse(message, content_type="text/plain; charset=utf-8", status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
+
+
+def server_error(request):
+    """handler500: JSON under /api/, where clients parse every answer, Django's page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": _("A server error occurred.")}, status=500)
+    return defaults.server_error(request)
 
 
 def _note_database_error(sender, request=None, **kwargs):

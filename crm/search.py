@@ -29,8 +29,10 @@ ARABIC_LETTER_FOLDS = str.maketrans(
 )
 EASTERN_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 TATWEEL = "\u0640"
-# Format characters (Cf) cover bidi controls, zero-width joiners and the byte-order mark.
-DROPPED_CATEGORIES = {"Mn", "Me", "Cf"}
+# Format characters (Cf) cover bidi controls, zero-width joiners and the byte-order mark; control
+# characters (Cc) other than tabs and line breaks are never part of a name, and PostgreSQL
+# refuses a NUL in a query.
+DROPPED_CATEGORIES = {"Mn", "Me", "Cf", "Cc"}
 ABD_PREFIX = re.compile(r"(?<!\S)عبد\s+(?=ال)")
 WHITESPACE = re.compile(r"\s+")
 KEY_SEPARATOR = " | "
@@ -51,7 +53,7 @@ def normalize_name(text):
     characters = []
     for character in unicodedata.normalize("NFKD", text):
         category = unicodedata.category(character)
-        if category in DROPPED_CATEGORIES or character == TATWEEL:
+        if (category in DROPPED_CATEGORIES and not character.isspace()) or character == TATWEEL:
             continue
         if category[0] in {"P", "S"}:
             characters.append(" ")

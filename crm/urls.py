@@ -46,3 +46,5 @@ urlpatterns = [
     ),
     path("api/", include(router.urls)),
 ]
+
+handler500 = "crm.middleware.server_error"

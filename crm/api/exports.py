@@ -82,6 +82,10 @@ class CSVRenderer(PaginatedCSVRenderer):
     charset = "utf-8"
 
     def render(self, data, media_type=None, renderer_context=None, writer_opts=None):
+        if data is None:
+            # An answer without a body (204 after a delete): nothing to write. Raising here came
+            # after the delete was committed.
+            return b""
         if isinstance(data, dict) and "results" not in data:
             data = [data]
         # A byte-order mark, so that spreadsheet programs read the Arabic as UTF-8.

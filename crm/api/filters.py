@@ -96,3 +96,13 @@ class StrictBooleanFilter(django_filters.BooleanFilter):
     """django-filter's BooleanFilter reads an unknown value ("maybe") as not given; this one refuses it."""
 
     field_class = StrictBooleanField
+
+
+class YearFilter(django_filters.NumberFilter):
+    """A calendar year, 1 to 9999: a year the database cannot hold (0, 10000, 2024.5) is a 400
+    naming the parameter, not a 500 from the date arithmetic."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, **kwargs):
+        super().__init__(lookup_expr="year", min_value=1, max_value=9999, **kwargs)
