@@ -16,7 +16,9 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin, ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 from simple_history.admin import SimpleHistoryAdmin
+import tablib
 
+from .api.exports import spreadsheet_safe
 from .search import search_queryset
 from .versioning import RecordChangedError
 
@@ -150,7 +152,28 @@ class NormalizedSearchAdmin(VersionedAdmin):
         return search_queryset(queryset, search_term, self.search_paths), False
 
 
-SPREADSHEET_FORMATS = [CSV, XLSX]
+class FormulaSafeFormatMixin:
+    """Every text cell of an export that a spreadsheet would run as a formula is escaped
+    (crm.api.exports.spreadsheet_safe, the API's CSV does the same); imports read cells as typed."""
+
+    def export_data(self, dataset, **kwargs):
+        safe = tablib.Dataset(headers=dataset.headers, title=dataset.title)
+        for row in dataset:
+            safe.append([spreadsheet_safe(cell) for cell in row])
+        return super().export_data(safe, **kwargs)
+
+
+class SafeCSV(FormulaSafeFormatMixin, CSV):
+    def export_data(self, dataset, **kwargs):
+        # A byte-order mark, so that spreadsheet programs read the Arabic as UTF-8.
+        return "\ufeff" + super().export_data(dataset, **kwargs)
+
+
+class SafeXLSX(FormulaSafeFormatMixin, XLSX):
+    pass
+
+
+SPREADSHEET_FORMATS = [SafeCSV, SafeXLSX]
 
 
 class SpreadsheetExportMixin(ExportMixin):

@@ -20,7 +20,7 @@ def admin_export(client, model_path, query="", file_format="csv"):
 
 
 def csv_rows(response):
-    return list(csv.DictReader(io.StringIO(response.content.decode("utf-8"))))
+    return list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
 
 
 def xlsx_rows(response):

@@ -2,6 +2,7 @@
 import csv
 from itertools import islice
 import json
+import re
 
 from django.db import transaction
 from django.http import StreamingHttpResponse
@@ -29,19 +30,34 @@ def csv_columns(plan, prefix=""):
     return columns
 
 
+# A cell a spreadsheet program would run as a formula (OWASP, CSV injection): starting with =, +,
+# -, @, a tab or a carriage return. A plain number ("-40000000.000") is data and stays as it is.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+PLAIN_NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
+
+
+def spreadsheet_safe(value):
+    """The value as a spreadsheet cell that cannot run: text that a spreadsheet would read as a
+    formula gets a leading apostrophe, as OWASP's CSV-injection guidance says; other values are
+    returned as they are."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS) and not PLAIN_NUMBER.match(value):
+        return "'" + value
+    return value
+
+
 def csv_cell(record, column):
     value = record
     for part in column.split("."):
         value = value.get(part) if isinstance(value, dict) else None
     if isinstance(value, list):
         if all(not isinstance(item, (dict, list)) for item in value):
-            return "; ".join(str(item) for item in value)
+            return spreadsheet_safe("; ".join(str(item) for item in value))
         return json.dumps(value, ensure_ascii=False, default=str)
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    return value
+    return spreadsheet_safe(value)
 
 
 class _Echo:
@@ -80,6 +96,10 @@ class CSVRenderer(PaginatedCSVRenderer):
     format = "csv"
     media_type = "text/csv"
     charset = "utf-8"
+
+    def tablize(self, data, header=None, labels=None):
+        for row in super().tablize(data, header, labels):
+            yield [spreadsheet_safe(cell) for cell in row]
 
     def render(self, data, media_type=None, renderer_context=None, writer_opts=None):
         if data is None:
