@@ -1,8 +1,9 @@
 import datetime
+import threading
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import ProtectedError
 
 from partners.models import FocalArea, Organization, PersonName
@@ -200,3 +201,39 @@ def test_changes_are_recorded_in_history():
     organisation.name_en = "After"
     organisation.save()
     assert [entry.name_en for entry in organisation.history.all()] == ["After", "Before"]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="two connections at once; SQLite writes one at a time")
+@pytest.mark.django_db(transaction=True)
+def test_two_editors_putting_two_organisations_under_each_other_at_once_make_no_cycle():
+    first, second = OrganizationFactory(), OrganizationFactory()
+    first_checked = threading.Event()
+    outcomes = {}
+
+    def put_first_under_second():
+        try:
+            with transaction.atomic():
+                mine = Organization.objects.get(pk=first.pk)
+                mine.parent = Organization.objects.get(pk=second.pk)
+                mine.full_clean()
+                mine.save()
+                first_checked.set()
+                threading.Event().wait(0.5)  # the other editor checks meanwhile
+            outcomes["first"] = "saved"
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=put_first_under_second)
+    thread.start()
+    assert first_checked.wait(5)
+    theirs = Organization.objects.get(pk=second.pk)
+    theirs.parent = Organization.objects.get(pk=first.pk)  # read before the first change is committed
+    with pytest.raises(ValidationError) as refused, transaction.atomic():
+        theirs.full_clean()
+        theirs.save()
+    thread.join()
+
+    assert outcomes == {"first": "saved"}
+    assert list(refused.value.message_dict) == ["parent"]
+    assert Organization.objects.get(pk=first.pk).parent_id == second.pk
+    assert Organization.objects.get(pk=second.pk).parent_id is None
