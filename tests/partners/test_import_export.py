@@ -6,6 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils.html import escape
 
+from crm.admin_base import LimitedImportForm
 from partners.models import Organization, Person
 from partners.resources import OrganizationResource
 from tests.factories import OrganizationFactory, PersonFactory, PositionFactory
@@ -332,3 +333,22 @@ def test_list_shows_import_and_export_and_the_record_keeps_its_history_button(ad
     assert 'class="export_link"' in changelist
     assert 'class="addlink"' in changelist
     assert 'class="historylink"' in change_form
+
+
+def test_a_sheet_with_too_many_rows_is_refused_before_any_preview(empty_database, admin_client):
+    rows = [_organisation_row(name_en=f"Organisation {number}") for number in range(LimitedImportForm.max_rows + 1)]
+    page = admin_import_preview(admin_client, ORGANISATIONS, csv_file(rows))
+    assert page.status_code == 200
+    assert "result" not in page.context
+    assert f"at most {LimitedImportForm.max_rows}" in " ".join(page.context["form"].errors["import_file"])
+    assert not Organization.objects.exists()
+    # One row fewer is previewed as usual.
+    assert "result" in admin_import_preview(admin_client, ORGANISATIONS, csv_file(rows[:-1])).context
+
+
+def test_a_file_too_large_is_refused_before_it_is_read(empty_database, admin_client, monkeypatch):
+    monkeypatch.setattr(LimitedImportForm, "max_bytes", 200)
+    rows = [_organisation_row(name_en=f"Organisation with a long name {number}") for number in range(10)]
+    page = admin_import_preview(admin_client, ORGANISATIONS, csv_file(rows))
+    assert "Split it into several files" in " ".join(page.context["form"].errors["import_file"])
+    assert "result" not in page.context
