@@ -2,7 +2,7 @@
 from django.contrib import admin
 from django.contrib.auth.decorators import login_required
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework import routers
 from rest_framework.routers import DefaultRouter
 
@@ -41,7 +41,7 @@ urlpatterns = [
     # A browser that is not logged in is sent to the login page, then back to the docs.
     path(
         "api/docs/",
-        login_required(SpectacularSwaggerView.as_view(url_name="api-schema"), login_url="admin:login"),
+        login_required(SpectacularSwaggerSplitView.as_view(url_name="api-schema"), login_url="admin:login"),
         name="api-docs",
     ),
     path("api/", include(router.urls)),

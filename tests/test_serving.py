@@ -114,6 +114,18 @@ def test_deployment_checks_pass_with_production_settings_from_the_environment():
     assert "no issues" in result.stdout
 
 
+def test_make_serve_stops_on_any_deployment_warning_such_as_a_weak_secret_key(tmp_path):
+    # `-o install`: the virtualenv is the one running this test; `make serve` must stop before
+    # migrating or starting gunicorn, so the database it would use is never touched.
+    env = production_environment(DJANGO_SECRET_KEY="too-short", DATABASE_URL=f"sqlite:///{tmp_path / 'never.sqlite3'}")
+    result = subprocess.run(
+        ["make", "-o", "install", "serve"], cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode != 0
+    assert "security.W009" in result.stdout + result.stderr
+    assert not (tmp_path / "never.sqlite3").exists()
+
+
 def test_production_settings_refuse_to_start_without_a_secret_key():
     env = production_environment()
     del env["DJANGO_SECRET_KEY"]

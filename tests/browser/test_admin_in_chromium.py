@@ -106,3 +106,37 @@ def test_the_dashboard_chart_is_drawn_left_to_right_and_mirrored_in_arabic(page,
     label, bar = chart.locator(".donor-label").first.bounding_box(), chart.locator(".bar-pledged").first.bounding_box()
     assert bar["x"] + bar["width"] <= label["x"]
     screenshot("07-dashboard-in-arabic")
+
+
+def test_every_kind_of_page_works_under_the_content_security_policy(page, live_server, log_in, screenshot):
+    """The policy refuses inline and foreign scripts; the admin's widgets, the dashboard chart and
+    the API docs must not need any."""
+    refused = []
+    page.on("console", lambda message: refused.append(message.text) if "Content Security Policy" in message.text else None)
+    log_in()
+
+    page.goto(f"{live_server.url}/admin/agreements/agreement/add/")
+    choose_in_autocomplete(page, "id_parties-0-organization", "UNCCT", "UNCCT")  # select2 runs
+    page.goto(f"{live_server.url}/admin/dashboard/")
+    expect(page.locator("svg.funding-chart")).to_be_visible()
+    response = page.goto(f"{live_server.url}/api/docs/")
+    assert "script-src 'self'" in response.headers["content-security-policy"]
+    expect(page.locator("#swagger-ui .info .title")).to_contain_text("Partnership CRM API")  # Swagger UI ran
+    screenshot("08-api-docs-under-the-policy")
+
+    assert refused == []
+
+
+def test_an_injected_inline_script_is_refused(page, live_server, log_in):
+    log_in()
+    page.goto(f"{live_server.url}/admin/")
+    ran = page.evaluate(
+        """() => new Promise(resolve => {
+            window.ranInline = false;
+            const script = document.createElement("script");
+            script.textContent = "window.ranInline = true";
+            document.body.appendChild(script);
+            setTimeout(() => resolve(window.ranInline), 100);
+        })"""
+    )
+    assert ran is False
