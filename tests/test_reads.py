@@ -262,3 +262,36 @@ def test_the_start_up_check_refuses_a_viewset_with_unreadable_fields_or_unused_p
     assert {error.id for error in read_plan_errors(MethodFieldViewSet)} == {"crm.E001"}
     assert "WithMethodField.shouting" in read_plan_errors(MethodFieldViewSet)[0].msg
     assert {error.id for error in read_plan_errors(PrefetchingViewSet)} == {"crm.E002"}
+
+
+def test_a_csv_export_that_cannot_start_fails_before_its_first_byte(seeded, viewer_api, monkeypatch):
+    def broken(rows, plan, request):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr("crm.api.readpaths.represent_rows", broken)
+    response = viewer_api.get("/api/organizations/", {"format": "csv"})
+    stream = iter(response.streaming_content)
+    with pytest.raises(RuntimeError):
+        next(stream)  # no header row was sent first
+
+
+def test_a_csv_export_that_fails_midway_ends_unfinished_rather_than_looking_complete(seeded, viewer_api, monkeypatch):
+    from crm.api import readpaths
+
+    monkeypatch.setattr("crm.api.exports.CSV_CHUNK_ROWS", 2)
+    calls = []
+
+    def fails_on_the_second_chunk(rows, plan, request):
+        calls.append(len(rows))
+        if len(calls) == 2:
+            raise RuntimeError("the database went away")
+        return real(rows, plan, request)
+
+    real = readpaths.represent_rows
+    monkeypatch.setattr("crm.api.readpaths.represent_rows", fails_on_the_second_chunk)
+    response = viewer_api.get("/api/organizations/", {"format": "csv"})
+    stream = iter(response.streaming_content)
+    first = next(stream).decode("utf-8-sig")
+    assert first.startswith("id,") and len(first.splitlines()) == 3  # the header and two rows
+    with pytest.raises(RuntimeError):
+        list(stream)

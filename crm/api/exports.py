@@ -2,6 +2,7 @@
 import csv
 from itertools import islice
 import json
+import logging
 import re
 
 from django.db import transaction
@@ -9,6 +10,8 @@ from django.http import StreamingHttpResponse
 from rest_framework_csv.renderers import PaginatedCSVRenderer
 
 from .pagination import in_key_order, ordering_keys
+
+logger = logging.getLogger(__name__)
 
 
 def is_export(request):
@@ -71,8 +74,6 @@ def stream_csv(queryset, fetch, represent, columns, view):
 
     def lines():
         writer = csv.writer(_Echo())
-        # A byte-order mark, so that spreadsheet programs read the Arabic as UTF-8.
-        yield "\ufeff" + writer.writerow(columns)
         # One query, read in chunks (through a server-side cursor on PostgreSQL): memory stays
         # flat, and a list ordered by an aggregate (the partner list) computes it once, where
         # keyset chunks computed it again for every chunk. Inside a transaction, because outside
@@ -80,9 +81,23 @@ def stream_csv(queryset, fetch, represent, columns, view):
         # the first row is sent, and beyond the reach of statement_timeout.
         with transaction.atomic(using=rows.db):
             stream = rows.iterator(chunk_size=CSV_CHUNK_ROWS)
-            while chunk := list(islice(stream, CSV_CHUNK_ROWS)):
-                for record in represent(chunk):
-                    yield writer.writerow([csv_cell(record, column) for column in columns])
+            # The first rows are read and shaped before the first byte goes out, so a query that
+            # fails fails before the status line: the server answers 500, never a 200 that
+            # holds a header alone.
+            lines = [writer.writerow([csv_cell(record, column) for column in columns])
+                     for record in represent(list(islice(stream, CSV_CHUNK_ROWS)))]
+            # A byte-order mark, so that spreadsheet programs read the Arabic as UTF-8.
+            yield "\ufeff" + writer.writerow(columns) + "".join(lines)
+            try:
+                while chunk := list(islice(stream, CSV_CHUNK_ROWS)):
+                    yield "".join(writer.writerow([csv_cell(record, column) for column in columns])
+                                  for record in represent(chunk))
+            except Exception:
+                # Too late for an error status: the exception ends the response without its
+                # last chunk, so an HTTP client reports the download as incomplete, rather than
+                # a file that merely looks shorter.
+                logger.exception("CSV export of %s failed after it had started", view.request.path)
+                raise
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     name = getattr(view, "basename", None) or queryset.model._meta.model_name
