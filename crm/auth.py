@@ -9,6 +9,7 @@ from knox.models import AuthToken
 from knox.views import LoginView, LogoutAllView, LogoutView
 from rest_framework import permissions, serializers, status
 from rest_framework.authtoken.serializers import AuthTokenSerializer
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle, BaseThrottle
 
@@ -41,6 +42,8 @@ class TokenLoginView(LoginView):
     def post(self, request, format=None):
         serializer = AuthTokenSerializer(data=request.data, context={"request": request})
         if not serializer.is_valid():
+            # Errors are JSON, also when CSV was asked for, as the exception handler makes them.
+            request.accepted_renderer, request.accepted_media_type = JSONRenderer(), JSONRenderer.media_type
             if getattr(request, "axes_locked_out", False):
                 return Response(
                     {"detail": _("Too many failed logins from this address; try again later.")},

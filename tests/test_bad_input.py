@@ -123,3 +123,32 @@ def test_an_unexpected_api_error_is_answered_in_json(seeded, viewer, monkeypatch
     assert response.status_code == 500
     assert response["Content-Type"] == "application/json"
     assert json.loads(response.content) == {"detail": "A server error occurred."}
+
+
+def test_an_unknown_format_is_406_not_a_missing_record(seeded, viewer_api):
+    response = viewer_api.get("/api/organizations/2/", {"format": "xml"})
+    assert response.status_code == 406
+    assert response["Content-Type"] == "application/json"
+
+
+def test_errors_are_json_when_csv_was_asked_for(seeded, viewer_api):
+    response = viewer_api.get("/api/organizations/999999/", {"format": "csv"})
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert set(response.json()) == {"detail"}
+
+
+@pytest.mark.parametrize("query", [{"count": "perhaps"}, {"page_size": "5234484726", "format": "csv"}])
+def test_paging_parameters_are_checked_on_exports_and_counts_too(seeded, viewer_api, query):
+    response = viewer_api.get("/api/funding-commitments/", query)
+    assert response.status_code == 400
+    assert list(response.json()) == [next(key for key in query if key != "format")]
+
+
+def test_the_schema_documents_every_error_an_operation_can_answer(seeded, viewer_api):
+    paths = viewer_api.get("/api/schema/", {"format": "json"}).json()["paths"]
+    assert set(paths["/api/organizations/{id}/"]["delete"]["responses"]) == {
+        "204", "400", "401", "403", "404", "406", "409", "412", "429"
+    }
+    assert set(paths["/api/organizations/"]["get"]["responses"]) == {"200", "400", "401", "403", "406", "429"}
+    assert "401" not in paths["/api/auth/token/"]["post"]["responses"]

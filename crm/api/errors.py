@@ -4,6 +4,7 @@ from django.db import IntegrityError
 from django.db.models import ProtectedError, RestrictedError
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.settings import api_settings
@@ -18,7 +19,16 @@ def _blocker_summary(instance):
 
 
 def exception_handler(exc, context):
-    """DRF's handler, plus the database's refusals as client errors; every error rolls back."""
+    """DRF's handler, plus the database's refusals as client errors; every error rolls back, and
+    every error is answered in JSON, also when the request asked for CSV."""
+    response = _error_response(exc, context)
+    request = context.get("request")
+    if response is not None and request is not None:
+        request.accepted_renderer, request.accepted_media_type = JSONRenderer(), JSONRenderer.media_type
+    return response
+
+
+def _error_response(exc, context):
     # Imported here: rest_framework.views reads the REST_FRAMEWORK settings, which name this module.
     from rest_framework.views import exception_handler as drf_exception_handler
     from rest_framework.views import set_rollback

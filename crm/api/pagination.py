@@ -4,12 +4,15 @@ from decimal import Decimal
 
 from django.core import signing
 from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import F, OrderBy, Q
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, pagination
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.utils.urls import replace_query_param
+
+from .filters import StrictBooleanField
 
 
 CURSOR_SALT = "crm.api.KeysetPagination"
@@ -44,6 +47,12 @@ class KeysetPagination(pagination.BasePagination):
             )
         return size
 
+    def count_asked_for(self, request):
+        try:
+            return bool(StrictBooleanField(required=False).clean(request.query_params.get(self.count_query_param)))
+        except DjangoValidationError as error:
+            raise exceptions.ValidationError({self.count_query_param: error.messages}) from None
+
     def paginate_queryset(self, queryset, request, view=None, fetch=None):
         """One page of the queryset's rows, one query whatever the page size. `fetch(queryset,
         key_columns)` reads them (values() with the key columns, say); by default instances."""
@@ -52,7 +61,7 @@ class KeysetPagination(pagination.BasePagination):
         self.keys = ordering_keys(queryset)
         self.signature = [key.signature for key in self.keys]
         direction, position = self._decode_cursor(request, self.signature)
-        self.count = queryset.count() if _is_true(request.query_params.get(self.count_query_param)) else None
+        self.count = queryset.count() if self.count_asked_for(request) else None
         keys = [key.reversed() for key in self.keys] if direction == "before" else self.keys
         rows = keyset_page(queryset, keys, position, self.page_size + 1, fetch)
         return self.cut_page(rows, direction, position, lambda row: row_position(row, self.keys))
@@ -137,10 +146,6 @@ class KeysetPagination(pagination.BasePagination):
                 "schema": {"type": "boolean"},
             },
         ]
-
-
-def _is_true(value):
-    return (value or "").strip().lower() in {"1", "true", "yes"}
 
 
 def row_position(row, keys):

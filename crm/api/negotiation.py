@@ -1,0 +1,15 @@
+"""Which renderer answers: DRF's choice, except that an unknown ?format= is 406 Not Acceptable."""
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+from rest_framework import exceptions
+from rest_framework.negotiation import DefaultContentNegotiation
+
+
+class ContentNegotiation(DefaultContentNegotiation):
+    """DRF answers an unknown ?format= with 404, as if the record did not exist."""
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        try:
+            return super().select_renderer(request, renderers, format_suffix)
+        except Http404:
+            raise exceptions.NotAcceptable(_("Ask for format=json or format=csv.")) from None

@@ -1,0 +1,74 @@
+"""The OpenAPI schema's error answers, documented per operation as the API gives them.
+
+drf-spectacular describes the successful answer of each operation; the errors come from the
+exception handler (crm/api/errors.py), the permissions, the throttles and the concurrency checks,
+which apply to every operation of a kind. This post-processing hook adds them where they can
+occur, so a client (and schemathesis' status-code check) knows every status it may get.
+"""
+
+ERROR_SCHEMAS = {
+    "ErrorDetail": {
+        "type": "object",
+        "properties": {"detail": {"type": "string"}},
+        "required": ["detail"],
+    },
+    "ValidationErrors": {
+        "type": "object",
+        "description": "The fields (or query parameters) refused, each with its reasons; "
+        "`non_field_errors` for a rule across fields. Nested lists give one entry per item.",
+        "additionalProperties": {},
+    },
+    "DeleteConflict": {
+        "type": "object",
+        "properties": {
+            "detail": {"type": "string"},
+            "blockers": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {"type": {"type": "string"}, "id": {"type": "integer"}, "name": {"type": "string"}},
+                },
+            },
+        },
+        "required": ["detail"],
+    },
+    "VersionConflict": {
+        "type": "object",
+        "properties": {"detail": {"type": "string"}, "current_version": {"type": "integer", "nullable": True}},
+        "required": ["detail"],
+    },
+}
+
+DESCRIPTIONS = {
+    "400": "Refused input: the fields or parameters and the reasons. Nothing was written.",
+    "401": "No login or API token, or a token that expired or was revoked.",
+    "403": "Logged in, but without the role this needs.",
+    "404": "No such record.",
+    "409": "Refused: other records refer to this one (deleting), or it changed meanwhile.",
+    "406": "No such format: ask for format=json or format=csv (or Accept the same).",
+    "412": "The record changed since the ETag sent in If-Match: read it again, then retry.",
+    "429": "Too many requests, or too many failed logins from this address: wait, then retry.",
+}
+
+
+def _answer(code, schema):
+    return {"description": DESCRIPTIONS[code], "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}}}
+
+
+def document_errors(result, generator, request, public):
+    """POSTPROCESSING_HOOKS entry: the error answers of every operation."""
+    result.setdefault("components", {}).setdefault("schemas", {}).update(ERROR_SCHEMAS)
+    for path, operations in result.get("paths", {}).items():
+        for method, operation in operations.items():
+            responses = operation.setdefault("responses", {})
+            errors = {"400": "ValidationErrors", "406": "ErrorDetail", "429": "ErrorDetail"}
+            if operation.get("security") != [{}] and path != "/api/auth/token/":
+                errors.update({"401": "ErrorDetail", "403": "ErrorDetail"})
+            if "{id}" in path:
+                errors["404"] = "ErrorDetail"
+                if method in {"put", "patch", "delete"}:
+                    errors["409"] = "DeleteConflict" if method == "delete" else "VersionConflict"
+                    errors["412"] = "VersionConflict"
+            for code, schema in errors.items():
+                responses.setdefault(code, _answer(code, schema))
+    return result
