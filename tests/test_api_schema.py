@@ -1,6 +1,7 @@
 """The API against its own OpenAPI schema, over HTTP to a live server: schemathesis generates
-requests to every operation, and every check it has runs on every answer: no server error, every
-status, content type and body as documented, schema-violating input refused, and more.
+requests to every operation (stateless) and sequences of operations that use what earlier answers
+returned (stateful), and every check it has runs on every answer: no server error, every status,
+content type and body as documented, schema-violating input refused, and more.
 
 One check is left out, `positive_data_acceptance` (a request the schema allows must not get a
 400), because three kinds of refusal are meant and no OpenAPI schema can state them: an opaque
@@ -8,7 +9,7 @@ One check is left out, `positive_data_acceptance` (a request the schema allows m
 was signed) and an id that names no record."""
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from knox.models import AuthToken
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
@@ -18,6 +19,7 @@ from tests.factories import AgreementPartyFactory, FundingCommitmentFactory, Mee
 pytestmark = pytest.mark.django_db(transaction=True)
 
 EXCLUDED_CHECKS = [positive_data_acceptance]
+STATEFUL_SEED = 20261204
 EXAMPLES = settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
 
 
@@ -50,3 +52,27 @@ def test_every_operation_answers_generated_requests_as_documented(api_schema, ap
             case.call_and_validate(headers={"Authorization": f"Token {api_token}"}, excluded_checks=EXCLUDED_CHECKS)
 
         answers_as_documented()
+
+
+def test_sequences_of_operations_answer_as_documented(api_schema, api_token):
+    """Stateful: schemathesis links operations by what their answers return (create an agreement,
+    then read, change and delete it) and checks every answer along the way."""
+    machine = api_schema.as_state_machine()
+
+    class AuthenticatedMachine(machine):
+        def get_call_kwargs(self, case):
+            return {"headers": {"Authorization": f"Token {api_token}"}}
+
+        def validate_response(self, response, case, additional_checks=None, **kwargs):
+            case.validate_response(
+                response, excluded_checks=EXCLUDED_CHECKS, transport_kwargs=kwargs or None, recorder=self.recorder
+            )
+
+    # The same sequences on every run. They are generated and never replayed or shrunk: each step
+    # changes the database, so a replay would not meet the state its first run met.
+    AuthenticatedMachine._hypothesis_internal_use_seed = STATEFUL_SEED
+    AuthenticatedMachine.run(
+        settings=settings(
+            EXAMPLES, max_examples=30, stateful_step_count=6, phases=[Phase.generate], database=None, derandomize=False
+        )
+    )

@@ -125,8 +125,9 @@ def test_an_unexpected_api_error_is_answered_in_json(seeded, viewer, monkeypatch
     assert json.loads(response.content) == {"detail": "A server error occurred."}
 
 
-def test_an_unknown_format_is_406_not_a_missing_record(seeded, viewer_api):
-    response = viewer_api.get("/api/organizations/2/", {"format": "xml"})
+@pytest.mark.parametrize("format_asked", ["xml", ""])
+def test_an_unknown_format_is_406_not_a_missing_record(seeded, viewer_api, format_asked):
+    response = viewer_api.get("/api/organizations/2/", {"format": format_asked})
     assert response.status_code == 406
     assert response["Content-Type"] == "application/json"
 

@@ -1,4 +1,4 @@
-"""Which renderer answers: DRF's choice, except that an unknown ?format= is 406 Not Acceptable."""
+"""Which renderer answers: DRF's choice, except that an unknown or empty ?format= is 406 Not Acceptable."""
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
@@ -9,6 +9,9 @@ class ContentNegotiation(DefaultContentNegotiation):
     """DRF answers an unknown ?format= with 404, as if the record did not exist."""
 
     def select_renderer(self, request, renderers, format_suffix=None):
+        if request.query_params.get(self.settings.URL_FORMAT_OVERRIDE, None) == "":
+            # An empty ?format= is no format the schema offers; DRF took it as none given.
+            raise exceptions.NotAcceptable(_("Ask for format=json or format=csv."))
         try:
             return super().select_renderer(request, renderers, format_suffix)
         except Http404:
