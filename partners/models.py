@@ -156,6 +156,8 @@ class FocalArea(SearchableModel, VersionedModel):
     def clean(self):
         if self.parent_id is None:
             return
+        # The same guard as organisations first: two areas put under each other at once.
+        clean_ancestry(self, _("A focal area cannot be its own broader area (field parent)."))
         if self.parent.parent_id is not None:
             raise ValidationError({"parent": _("Focal areas have two levels: pick a top-level area.")})
         if self.pk and self.children.exists():

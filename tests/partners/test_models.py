@@ -205,16 +205,17 @@ def test_changes_are_recorded_in_history():
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="two connections at once; SQLite writes one at a time")
 @pytest.mark.django_db(transaction=True)
-def test_two_editors_putting_two_organisations_under_each_other_at_once_make_no_cycle():
-    first, second = OrganizationFactory(), OrganizationFactory()
+@pytest.mark.parametrize("model, factory", [(Organization, OrganizationFactory), (FocalArea, FocalAreaFactory)])
+def test_two_editors_putting_two_records_under_each_other_at_once_make_no_cycle(model, factory):
+    first, second = factory(), factory()
     first_checked = threading.Event()
     outcomes = {}
 
     def put_first_under_second():
         try:
             with transaction.atomic():
-                mine = Organization.objects.get(pk=first.pk)
-                mine.parent = Organization.objects.get(pk=second.pk)
+                mine = model.objects.get(pk=first.pk)
+                mine.parent = model.objects.get(pk=second.pk)
                 mine.full_clean()
                 mine.save()
                 first_checked.set()
@@ -226,8 +227,8 @@ def test_two_editors_putting_two_organisations_under_each_other_at_once_make_no_
     thread = threading.Thread(target=put_first_under_second)
     thread.start()
     assert first_checked.wait(5)
-    theirs = Organization.objects.get(pk=second.pk)
-    theirs.parent = Organization.objects.get(pk=first.pk)  # read before the first change is committed
+    theirs = model.objects.get(pk=second.pk)
+    theirs.parent = model.objects.get(pk=first.pk)  # read before the first change is committed
     with pytest.raises(ValidationError) as refused, transaction.atomic():
         theirs.full_clean()
         theirs.save()
@@ -235,5 +236,5 @@ def test_two_editors_putting_two_organisations_under_each_other_at_once_make_no_
 
     assert outcomes == {"first": "saved"}
     assert list(refused.value.message_dict) == ["parent"]
-    assert Organization.objects.get(pk=first.pk).parent_id == second.pk
-    assert Organization.objects.get(pk=second.pk).parent_id is None
+    assert model.objects.get(pk=first.pk).parent_id == second.pk
+    assert model.objects.get(pk=second.pk).parent_id is None
