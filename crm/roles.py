@@ -11,6 +11,7 @@ def staff_roles_sync():
     """Create or update the viewer and editor groups with the permissions of every CRM model.
 
     Viewers read everything; editors also add and change. Deleting is left to superusers.
+    Members get staff status, without which the admin would not let them log in.
     """
     from django.contrib.auth.models import Group, Permission
 
@@ -23,4 +24,17 @@ def staff_roles_sync():
         )
         group.permissions.set(permissions)
         groups[role] = group
+    role_members_staff_sync()
     return groups
+
+
+def role_members_staff_sync(*, users=None):
+    """Give staff status (which the admin's login asks for) to every member of a role group, or
+    to those of `users` who are members; returns how many were changed. Nobody loses it here:
+    staff status given by hand stays."""
+    from django.contrib.auth import get_user_model
+
+    members = get_user_model()._default_manager.filter(groups__name__in=STAFF_ROLE_ACTIONS, is_staff=False)
+    if users is not None:
+        members = members.filter(pk__in=[user.pk for user in users])
+    return members.distinct().update(is_staff=True)
