@@ -8,7 +8,6 @@ import inspect
 import json
 import pkgutil
 import sys
-import typing
 import uuid
 from types import SimpleNamespace
 from urllib.parse import parse_qs, urlsplit
