@@ -53,7 +53,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
-    # The floors of the house, foundation first (README, Layout): each imports only those above it here.
+    # The floors of the house, foundation first (README, Layout): each imports only those listed before it.
     "crm",
     "partners",
     "agreements",
