@@ -1,5 +1,6 @@
 """Whole lists as CSV: streamed from one query, nested records as dotted columns."""
 import csv
+from contextlib import closing
 from itertools import islice
 import json
 import logging
@@ -79,15 +80,15 @@ def stream_csv(queryset, fetch, represent, columns, view):
         # keyset chunks computed it again for every chunk. Inside a transaction, because outside
         # one the cursor is declared WITH HOLD: PostgreSQL then computes the whole result before
         # the first row is sent, and beyond the reach of statement_timeout.
-        with transaction.atomic(using=rows.db):
-            stream = rows.iterator(chunk_size=CSV_CHUNK_ROWS)
+        # Closed however the export ends, so that a failed one releases its cursor at once.
+        with transaction.atomic(using=rows.db), closing(rows.iterator(chunk_size=CSV_CHUNK_ROWS)) as stream:
             # The first rows are read and shaped before the first byte goes out, so a query that
             # fails fails before the status line: the server answers 500, never a 200 that
             # holds a header alone.
-            lines = [writer.writerow([csv_cell(record, column) for column in columns])
-                     for record in represent(list(islice(stream, CSV_CHUNK_ROWS)))]
+            first_rows = [writer.writerow([csv_cell(record, column) for column in columns])
+                          for record in represent(list(islice(stream, CSV_CHUNK_ROWS)))]
             # A byte-order mark, so that spreadsheet programs read the Arabic as UTF-8.
-            yield "\ufeff" + writer.writerow(columns) + "".join(lines)
+            yield "\ufeff" + writer.writerow(columns) + "".join(first_rows)
             try:
                 while chunk := list(islice(stream, CSV_CHUNK_ROWS)):
                     yield "".join(writer.writerow([csv_cell(record, column) for column in columns])
