@@ -6,16 +6,6 @@ from django.core.exceptions import ValidationError
 from django.db import connections
 
 
-def ancestors(instance, parent_field="parent"):
-    """The chain of parents, nearest first; stops at a cycle rather than looping."""
-    seen = {instance.pk}
-    parent = getattr(instance, parent_field)
-    while parent is not None and parent.pk not in seen:
-        yield parent
-        seen.add(parent.pk)
-        parent = getattr(parent, parent_field)
-
-
 def clean_ancestry(instance, message, parent_field="parent"):
     """Raise a ValidationError on `parent_field` if the new parent is the record or lies below it.
 

@@ -17,7 +17,7 @@ from crm.constraints import (
 )
 from crm.dates import DatePrecision, date_precision_constraint, format_precise_date
 from crm.search import SearchableModel
-from crm.trees import ancestors, clean_ancestry
+from crm.trees import clean_ancestry
 from crm.versioning import VersionedModel
 
 
@@ -246,10 +246,6 @@ class Organization(SearchableModel, VersionedModel):
     @property
     def founded_display(self):
         return format_precise_date(self.founded_on, self.founded_precision)
-
-    def ancestors(self):
-        """The chain of parents, nearest first."""
-        return ancestors(self)
 
     def clean(self):
         clean_ancestry(self, _("An organisation cannot be part of itself or of one of its units."))
