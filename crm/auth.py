@@ -9,9 +9,10 @@ from knox.models import AuthToken
 from knox.views import LoginView, LogoutAllView, LogoutView
 from rest_framework import permissions, serializers, status
 from rest_framework.authtoken.serializers import AuthTokenSerializer
-from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle, BaseThrottle
+
+from .api.errors import answer_in_json
 
 
 def client_address(request):
@@ -42,8 +43,7 @@ class TokenLoginView(LoginView):
     def post(self, request, format=None):
         serializer = AuthTokenSerializer(data=request.data, context={"request": request})
         if not serializer.is_valid():
-            # Errors are JSON, also when CSV was asked for, as the exception handler makes them.
-            request.accepted_renderer, request.accepted_media_type = JSONRenderer(), JSONRenderer.media_type
+            answer_in_json(request)
             if getattr(request, "axes_locked_out", False):
                 return Response(
                     {"detail": _("Too many failed logins from this address; try again later.")},

@@ -37,4 +37,4 @@ def role_members_staff_sync(*, users=None):
     members = get_user_model()._default_manager.filter(groups__name__in=STAFF_ROLE_ACTIONS, is_staff=False)
     if users is not None:
         members = members.filter(pk__in=[user.pk for user in users])
-    return members.distinct().update(is_staff=True)
+    return members.update(is_staff=True)

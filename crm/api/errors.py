@@ -18,13 +18,18 @@ def _blocker_summary(instance):
     return {"type": str(instance._meta.verbose_name), "id": instance.pk, "name": str(instance)}
 
 
+def answer_in_json(request):
+    """An error is answered in JSON, also when the request asked for CSV."""
+    request.accepted_renderer, request.accepted_media_type = JSONRenderer(), JSONRenderer.media_type
+
+
 def exception_handler(exc, context):
-    """DRF's handler, plus the database's refusals as client errors; every error rolls back, and
-    every error is answered in JSON, also when the request asked for CSV."""
+    """DRF's handler, plus the database's refusals as client errors; every error rolls back and
+    is answered in JSON."""
     response = _error_response(exc, context)
     request = context.get("request")
     if response is not None and request is not None:
-        request.accepted_renderer, request.accepted_media_type = JSONRenderer(), JSONRenderer.media_type
+        answer_in_json(request)
     return response
 
 

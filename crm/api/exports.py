@@ -75,6 +75,10 @@ def stream_csv(queryset, fetch, represent, columns, view):
 
     def lines():
         writer = csv.writer(_Echo())
+
+        def written(rows):
+            return "".join(writer.writerow([csv_cell(record, column) for column in columns]) for record in represent(rows))
+
         # One query, read in chunks (through a server-side cursor on PostgreSQL): memory stays
         # flat, and a list ordered by an aggregate (the partner list) computes it once, where
         # keyset chunks computed it again for every chunk. Inside a transaction, because outside
@@ -85,14 +89,12 @@ def stream_csv(queryset, fetch, represent, columns, view):
             # The first rows are read and shaped before the first byte goes out, so a query that
             # fails fails before the status line: the server answers 500, never a 200 that
             # holds a header alone.
-            first_rows = [writer.writerow([csv_cell(record, column) for column in columns])
-                          for record in represent(list(islice(stream, CSV_CHUNK_ROWS)))]
+            first_rows = written(list(islice(stream, CSV_CHUNK_ROWS)))
             # A byte-order mark, so that spreadsheet programs read the Arabic as UTF-8.
-            yield "\ufeff" + writer.writerow(columns) + "".join(first_rows)
+            yield "\ufeff" + writer.writerow(columns) + first_rows
             try:
                 while chunk := list(islice(stream, CSV_CHUNK_ROWS)):
-                    yield "".join(writer.writerow([csv_cell(record, column) for column in columns])
-                                  for record in represent(chunk))
+                    yield written(chunk)
             except Exception:
                 # Too late for an error status: the exception ends the response without its
                 # last chunk, so an HTTP client reports the download as incomplete, rather than

@@ -62,7 +62,7 @@ def document_errors(result, generator, request, public):
         for method, operation in operations.items():
             responses = operation.setdefault("responses", {})
             errors = {"400": "ValidationErrors", "406": "ErrorDetail", "429": "ErrorDetail"}
-            if operation.get("security") != [{}] and path != "/api/auth/token/":
+            if operation.get("security"):  # all but the token endpoint, which needs no login
                 errors.update({"401": "ErrorDetail", "403": "ErrorDetail"})
             if "{id}" in path:
                 errors["404"] = "ErrorDetail"
