@@ -8,7 +8,7 @@ from django.db.models.functions import Coalesce, ExtractYear
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from crm.bilingual import bilingual_required_constraint
+from crm.bilingual import bilingual_required_constraint, in_language
 from crm.codes import code_shape_constraint, validate_currency_code
 from crm.constraints import FieldCheckConstraint, FieldUniqueConstraint, ends_after_start_constraint
 from crm.dates import DatePrecision, date_precision_constraint, format_precise_date
@@ -92,7 +92,7 @@ class Agreement(SearchableModel, VersionedModel):
         ]
 
     def __str__(self):
-        return self.title_en or self.title_ar
+        return in_language(self.title_en, self.title_ar)
 
     def searchable_names(self):
         return [self.title_en, self.title_ar]

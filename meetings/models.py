@@ -7,7 +7,7 @@ from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from agreements.models import Agreement
-from crm.bilingual import bilingual_required_constraint
+from crm.bilingual import bilingual_required_constraint, in_language
 from crm.codes import code_shape_constraint
 from crm.constraints import (
     FieldCheckConstraint,
@@ -127,7 +127,7 @@ class Meeting(SearchableModel, VersionedModel):
         ]
 
     def __str__(self):
-        return self.title_en or self.title_ar
+        return in_language(self.title_en, self.title_ar)
 
     def searchable_names(self):
         return [self.title_en, self.title_ar]
@@ -194,7 +194,7 @@ class MeetingSession(models.Model):
         ]
 
     def __str__(self):
-        return self.title_en or self.title_ar
+        return in_language(self.title_en, self.title_ar)
 
 
 class Participant(models.Model):

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
-from crm.bilingual import bilingual_required_constraint
+from crm.bilingual import bilingual_required_constraint, in_language
 from crm.codes import code_shape_constraint
 from crm.constraints import (
     FieldCheckConstraint,
@@ -77,7 +77,7 @@ class Source(VersionedModel):
         ]
 
     def __str__(self):
-        return self.title_en or self.title
+        return in_language(self.title_en, self.title)
 
     @property
     def published_display(self):
@@ -148,7 +148,7 @@ class FocalArea(SearchableModel, VersionedModel):
         ]
 
     def __str__(self):
-        return self.name_en
+        return in_language(self.name_en, self.name_ar)
 
     def searchable_names(self):
         return [self.name_en, self.name_ar, self.code]
@@ -237,7 +237,7 @@ class Organization(SearchableModel, VersionedModel):
         ]
 
     def __str__(self):
-        name = self.name_en or self.name_ar
+        name = in_language(self.name_en, self.name_ar)
         return f"{name} ({self.acronym})" if self.acronym else name
 
     def searchable_names(self):
@@ -314,7 +314,7 @@ class Person(SearchableModel, VersionedModel):
         ]
 
     def __str__(self):
-        return self.name_en or self.name_ar
+        return in_language(self.name_en, self.name_ar)
 
     def searchable_names(self):
         return [self.name_en, self.name_ar]
@@ -403,5 +403,5 @@ class Position(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.person}: {self.title_en or self.title_ar}, {self.organization}"
+        return f"{self.person}: {in_language(self.title_en, self.title_ar)}, {self.organization}"
 

@@ -1,9 +1,15 @@
 import pytest
 from django.urls import reverse
 
-from agreements.models import Agreement, AgreementParty, FundingCommitment, Payment
+from agreements.models import Agreement, AgreementFocalArea, AgreementParty, FundingCommitment, Payment
 from tests.admin_forms import submitted_form_data
-from tests.factories import AgreementPartyFactory, FundingCommitmentFactory, OrganizationFactory, PaymentFactory
+from tests.factories import (
+    AgreementPartyFactory,
+    FocalAreaFactory,
+    FundingCommitmentFactory,
+    OrganizationFactory,
+    PaymentFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -142,3 +148,40 @@ def test_commitment_list_filters_by_donor(admin_client):
     response = admin_client.get(COMMITMENTS, {"donor__id__exact": kept.donor_id})
 
     assert [commitment.pk for commitment in response.context["cl"].result_list] == [kept.pk]
+
+
+def test_arabic_admin_names_records_in_arabic_and_english_admin_in_english(empty_database, admin_client):
+    area = FocalAreaFactory(name_en="Border security and management", name_ar="أمن الحدود وإدارتها")
+    party = AgreementPartyFactory(
+        organization__name_en="United Nations Office of Counter-Terrorism",
+        organization__name_ar="مكتب الأمم المتحدة لمكافحة الإرهاب",
+        agreement__title_en="MoU on border security",
+        agreement__title_ar="مذكرة تفاهم بشأن أمن الحدود",
+    )
+    AgreementFocalArea.objects.create(agreement=party.agreement, focal_area=area)
+    page = f"{AGREEMENTS}{party.agreement.pk}/change/"
+    autocomplete = {"app_label": "agreements", "model_name": "agreementfocalarea", "field_name": "focal_area"}
+
+    admin_client.post("/i18n/setlang/", {"language": "ar", "next": "/admin/"})
+    arabic = admin_client.get(page).content.decode()
+    found = admin_client.get("/admin/autocomplete/", {**autocomplete, "term": "أمن الحدود"}).json()["results"]
+
+    assert "<h2>مذكرة تفاهم بشأن أمن الحدود</h2>" in arabic  # the heading
+    assert "&rsaquo; مذكرة تفاهم بشأن أمن الحدود" in arabic  # the breadcrumbs
+    assert "مكتب الأمم المتحدة لمكافحة الإرهاب" in arabic  # the party's autocomplete option
+    assert "United Nations Office of Counter-Terrorism" not in arabic
+    assert [result["text"] for result in found] == ["أمن الحدود وإدارتها"]
+
+    admin_client.post("/i18n/setlang/", {"language": "en", "next": "/admin/"})
+    english = admin_client.get(page).content.decode()
+    assert "<h2>MoU on border security</h2>" in english
+    assert "مذكرة تفاهم بشأن أمن الحدود</h2>" not in english
+
+
+def test_a_record_with_no_arabic_name_keeps_its_english_one_in_the_arabic_admin(empty_database, admin_client):
+    organisation = OrganizationFactory(name_en="Global Counterterrorism Forum", name_ar="", acronym="")
+    admin_client.post("/i18n/setlang/", {"language": "ar", "next": "/admin/"})
+
+    html = admin_client.get(f"/admin/partners/organization/{organisation.pk}/change/").content.decode()
+
+    assert "<h2>Global Counterterrorism Forum</h2>" in html
