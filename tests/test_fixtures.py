@@ -286,3 +286,23 @@ def test_seed_counts(seeded):
     assert FundingCommitment.objects.count() == 1
     assert Meeting.objects.count() == 5
     assert FocalArea.objects.filter(parent=None).count() == 11
+
+
+def arabic_letter_share(text):
+    """The share of the text's letters that are in the Arabic block (U+0600–U+06FF)."""
+    letters = [character for character in text if character.isalpha()]
+    return sum("\u0600" <= character <= "\u06ff" for character in letters) / len(letters) if letters else 0
+
+
+@pytest.mark.parametrize(
+    "model, field",
+    [(Agreement, "summary"), (Meeting, "summary"), (FundingCommitment, "purpose")],
+    ids=lambda value: value if isinstance(value, str) else value.__name__,
+)
+def test_every_english_text_has_an_arabic_twin_in_arabic_script(seeded, model, field):
+    records = model.objects.exclude(**{f"{field}_en": ""})
+    assert records.exists()
+    for record in records:
+        arabic = getattr(record, f"{field}_ar")
+        assert arabic.strip(), f"{model.__name__} {record.pk} has no {field}_ar"
+        assert arabic_letter_share(arabic) > 0.8, f"{model.__name__} {record.pk}: {arabic!r}"
