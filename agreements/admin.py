@@ -2,7 +2,13 @@ from django.contrib import admin
 from django.db.models import F, Prefetch
 from django.utils.translation import gettext_lazy as _
 
-from crm.admin_base import NormalizedSearchAdmin, SpreadsheetExportMixin, UsedRelatedListFilter
+from crm.admin_base import (
+    NormalizedSearchAdmin,
+    SpreadsheetExportMixin,
+    StackedInline,
+    TabularInline,
+    UsedRelatedListFilter,
+)
 from partners.admin import CitationInline
 
 from .models import (
@@ -17,7 +23,7 @@ from .models import (
 from .resources import AgreementResource, FundingCommitmentResource
 
 
-class AgreementPartyInline(admin.StackedInline):
+class AgreementPartyInline(StackedInline):
     model = AgreementParty
     extra = 0
     min_num = 1
@@ -25,27 +31,27 @@ class AgreementPartyInline(admin.StackedInline):
     fields = [("organization", "role"), "represented_by", "signatory", ("signatory_title_en", "signatory_title_ar")]
 
 
-class AgreementWitnessInline(admin.TabularInline):
+class AgreementWitnessInline(TabularInline):
     model = AgreementWitness
     extra = 0
     autocomplete_fields = ["person"]
     fields = ["person", "title_en", "title_ar"]
 
 
-class AgreementFocalAreaInline(admin.TabularInline):
+class AgreementFocalAreaInline(TabularInline):
     model = AgreementFocalArea
     extra = 0
     autocomplete_fields = ["focal_area"]
 
 
-class FundingCommitmentInline(admin.StackedInline):
+class FundingCommitmentInline(StackedInline):
     model = FundingCommitment
     extra = 0
     autocomplete_fields = ["donor", "recipient"]
     fields = [
         ("donor", "recipient"),
         ("amount", "currency", "status"),
-        ("committed_on", "committed_precision"),
+        "committed_on",
         ("period_starts_on", "period_months", "period_ends_on"),
         "purpose_en",
         "purpose_ar",
@@ -77,7 +83,7 @@ class AgreementAdmin(SpreadsheetExportMixin, NormalizedSearchAdmin):
     fieldsets = [
         (None, {"fields": ["kind", "status", "title_en", "title_ar"]}),
         (_("Signing"), {"fields": [
-            ("signed_on", "signed_precision", "signed_is_inferred"),
+            ("signed_on", "signed_is_inferred"),
             "signed_note",
             ("signed_place_en", "signed_place_ar"),
         ]}),
@@ -102,13 +108,13 @@ class AgreementAdmin(SpreadsheetExportMixin, NormalizedSearchAdmin):
         )
 
 
-class PaymentInline(admin.TabularInline):
+class PaymentInline(TabularInline):
     model = Payment
     extra = 0
     fields = ["received_on", "amount", "reference", "note"]
 
 
-class FundingCommitmentFocalAreaInline(admin.TabularInline):
+class FundingCommitmentFocalAreaInline(TabularInline):
     model = FundingCommitmentFocalArea
     extra = 0
     autocomplete_fields = ["focal_area"]
@@ -131,7 +137,7 @@ class FundingCommitmentAdmin(SpreadsheetExportMixin, NormalizedSearchAdmin):
         (None, {"fields": ["agreement", ("donor", "recipient"), ("amount", "currency", "status"), "is_reported"]}),
         (_("Received"), {"fields": [("received", "outstanding", "share_received")]}),
         (_("Dates"), {"fields": [
-            ("committed_on", "committed_precision"),
+            "committed_on",
             ("period_starts_on", "period_months", "period_ends_on"),
         ]}),
         (_("Purpose"), {"fields": ["purpose_en", "purpose_ar"]}),

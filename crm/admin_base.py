@@ -2,6 +2,7 @@
 large tables, and spreadsheet import and export."""
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.contenttypes.admin import GenericTabularInline as ContentTypesTabularInline
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -20,6 +21,7 @@ from import_export.forms import ImportForm
 from simple_history.admin import SimpleHistoryAdmin
 import tablib
 
+from .admin_fields import AdminFieldsMixin
 from .api.exports import spreadsheet_safe
 from .search import search_queryset
 from .versioning import RecordChangedError
@@ -73,7 +75,7 @@ class UsedRelatedListFilter(admin.RelatedOnlyFieldListFilter):
         return field.get_choices(include_blank=False, limit_choices_to={"pk__in": self.lookup_val or []}, ordering=ordering)
 
 
-class VersionedAdmin(SimpleHistoryAdmin):
+class VersionedAdmin(AdminFieldsMixin, SimpleHistoryAdmin):
     """Carries the record's version through the change form, so that a save made from a page
     opened before someone else's save is refused with a message instead of overwriting it.
     Lists show no total of the unfiltered table, and estimate a large one's length."""
@@ -139,6 +141,18 @@ class VersionedAdmin(SimpleHistoryAdmin):
             # Lost the race between the form's check and the UPDATE; nothing was written.
             self.message_user(request, self.stale_change_message(error.instance), messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())
+
+
+class TabularInline(AdminFieldsMixin, admin.TabularInline):
+    pass
+
+
+class StackedInline(AdminFieldsMixin, admin.StackedInline):
+    pass
+
+
+class GenericTabularInline(AdminFieldsMixin, ContentTypesTabularInline):
+    pass
 
 
 class NormalizedSearchAdmin(VersionedAdmin):

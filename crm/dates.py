@@ -51,3 +51,14 @@ def format_precise_date(value, precision):
     if precision == DatePrecision.MONTH:
         return formats.date_format(value, "F Y")
     return formats.date_format(value, "DATE_FORMAT")
+
+
+def precise_date_pairs(model):
+    """(date field, precision field) of each date of `model` stored with its precision:
+    `signed_on` with `signed_precision`."""
+    names = {field.name for field in model._meta.fields}
+    return [
+        (field.name, f"{field.name.removesuffix('_on')}_precision")
+        for field in model._meta.fields
+        if field.name.endswith("_on") and f"{field.name.removesuffix('_on')}_precision" in names
+    ]

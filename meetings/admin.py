@@ -2,26 +2,30 @@ from django.contrib import admin
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
-from crm.admin_base import NormalizedSearchAdmin, SpreadsheetExportMixin
+from crm.admin_base import (
+    NormalizedSearchAdmin,
+    SpreadsheetExportMixin,
+    TabularInline,
+)
 from partners.admin import CitationInline
 
 from .models import Meeting, MeetingAgreement, MeetingFocalArea, MeetingOrganizer, MeetingSession, Participant
 from .resources import MeetingResource
 
 
-class MeetingOrganizerInline(admin.TabularInline):
+class MeetingOrganizerInline(TabularInline):
     model = MeetingOrganizer
     extra = 0
     autocomplete_fields = ["organization"]
 
 
-class MeetingSessionInline(admin.TabularInline):
+class MeetingSessionInline(TabularInline):
     model = MeetingSession
     extra = 0
     fields = ["order", "title_en", "title_ar"]
 
 
-class ParticipantInline(admin.TabularInline):
+class ParticipantInline(TabularInline):
     model = Participant
     extra = 0
     autocomplete_fields = ["person", "organization"]
@@ -37,13 +41,13 @@ class ParticipantInline(admin.TabularInline):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class MeetingAgreementInline(admin.TabularInline):
+class MeetingAgreementInline(TabularInline):
     model = MeetingAgreement
     extra = 0
     autocomplete_fields = ["agreement"]
 
 
-class MeetingFocalAreaInline(admin.TabularInline):
+class MeetingFocalAreaInline(TabularInline):
     model = MeetingFocalArea
     extra = 0
     autocomplete_fields = ["focal_area"]
@@ -71,7 +75,7 @@ class MeetingAdmin(SpreadsheetExportMixin, NormalizedSearchAdmin):
     ]
     fieldsets = [
         (None, {"fields": ["kind", "status", "title_en", "title_ar", "follows"]}),
-        (_("When"), {"fields": [("starts_on", "starts_precision", "starts_is_inferred"), "ends_on", "date_note"]}),
+        (_("When"), {"fields": [("starts_on", "starts_is_inferred"), "ends_on", "date_note"]}),
         (_("Where"), {"fields": ["is_virtual", ("venue_en", "venue_ar"), ("city_en", "city_ar"), "country"]}),
         (_("Reported attendance"), {"fields": [
             ("reported_participants", "reported_participants_qualifier"),

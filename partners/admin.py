@@ -1,13 +1,15 @@
 """Admin pages of organisations, people, focal areas and sources."""
 from django.contrib import admin
-from django.contrib.contenttypes.admin import GenericTabularInline
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from crm.admin_base import (
+    GenericTabularInline,
     NormalizedSearchAdmin,
     SpreadsheetExportMixin,
     SpreadsheetImportExportMixin,
+    StackedInline,
+    TabularInline,
     UsedRelatedListFilter,
     VersionedAdmin,
     link_list,
@@ -26,24 +28,25 @@ class CitationInline(GenericTabularInline):
     verbose_name_plural = _("source passages")
 
 
-class OrganizationNameInline(admin.TabularInline):
+class OrganizationNameInline(TabularInline):
     model = OrganizationName
     extra = 0
     fields = ["name", "language", "kind", "source"]
     autocomplete_fields = ["source"]
 
 
-class PersonNameInline(admin.TabularInline):
+class PersonNameInline(TabularInline):
     model = PersonName
     extra = 0
     fields = ["name", "language", "kind", "source"]
     autocomplete_fields = ["source"]
 
 
-class PositionInline(admin.TabularInline):
+class PositionInline(StackedInline):
+    # Stacked: seven columns in a row did not fit a 1280-pixel window beside the menu.
     model = Position
     extra = 0
-    fields = ["organization", "title_en", "title_ar", "role", "is_acting", "starts_on", "ends_on"]
+    fields = [("organization", "role", "is_acting"), ("title_en", "title_ar"), ("starts_on", "ends_on")]
     autocomplete_fields = ["organization"]
 
 
@@ -69,7 +72,7 @@ class OrganizationAdmin(SpreadsheetImportExportMixin, NormalizedSearchAdmin):
         (None, {"fields": ["name_en", "name_ar", "acronym", "kind", "parent"]}),
         (_("Where and since when"), {"fields": [
             "country", "headquarters_city_en", "headquarters_city_ar",
-            ("founded_on", "founded_precision", "founded_is_inferred"), "founded_note",
+            ("founded_on", "founded_is_inferred"), "founded_note",
         ]}),
         (_("More"), {"fields": ["website", "notes"]}),
         (_("Related records"), {"fields": readonly_fields}),

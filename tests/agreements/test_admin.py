@@ -1,3 +1,6 @@
+import re
+from decimal import Decimal
+
 import pytest
 from django.urls import reverse
 
@@ -127,7 +130,8 @@ def test_a_payment_of_nothing_is_refused_on_its_row(admin_client):
     response = admin_client.post(url, data)
 
     assert response.status_code == 200
-    assert "The amount must be greater than zero (field amount)." in response.content.decode()
+    # The admin names the field as its label reads; the API keeps the field's name.
+    assert "The amount must be greater than zero (field “Amount”)." in response.content.decode()
     assert not Payment.objects.exists()
 
 
@@ -185,3 +189,29 @@ def test_a_record_with_no_arabic_name_keeps_its_english_one_in_the_arabic_admin(
     html = admin_client.get(f"/admin/partners/organization/{organisation.pk}/change/").content.decode()
 
     assert "<h2>Global Counterterrorism Forum</h2>" in html
+
+
+def test_amounts_and_currencies_are_taken_as_people_type_them(admin_client):
+    commitment = FundingCommitmentFactory(currency="USD")
+    url = reverse("admin:agreements_fundingcommitment_change", args=[commitment.pk])
+    data = {**submitted_form_data(admin_client.get(url)), "amount": "٧٥٬٠٠٠٬٠٠٠", "currency": "eur"}
+
+    response = admin_client.post(url, data)
+
+    assert response.status_code == 302, response.context and response.context["errors"]
+    commitment.refresh_from_db()
+    assert (commitment.amount, commitment.currency) == (Decimal("75000000"), "EUR")
+    page = admin_client.get(url).content.decode()
+    assert 'name="amount" value="75,000,000"' in page  # grouped, no trailing zeros
+    assert '<option value="EUR">Euro</option>' in page  # the ISO 4217 list offered as one types
+
+
+def test_each_text_box_has_the_direction_of_its_language(admin_client):
+    page = admin_client.get(f"{AGREEMENTS}add/").content.decode()
+
+    assert re.search(r'<input[^>]+name="title_ar"[^>]+dir="rtl"|<input[^>]+dir="rtl"[^>]+name="title_ar"', page)
+    assert re.search(r'<input[^>]+name="title_en"[^>]+dir="ltr"|<input[^>]+dir="ltr"[^>]+name="title_en"', page)
+    assert re.search(r'<textarea[^>]+name="notes"[^>]+dir="auto"|<textarea[^>]+dir="auto"[^>]+name="notes"', page)
+    assert re.search(r'name="parties-__prefix__-signatory_title_ar"[^>]+dir="rtl"', page) or re.search(
+        r'dir="rtl"[^>]+name="parties-__prefix__-signatory_title_ar"', page
+    )

@@ -1,3 +1,5 @@
+from datetime import date
+
 import pytest
 from django.apps import apps
 from django.contrib import admin
@@ -87,22 +89,49 @@ def test_organisation_added_in_the_admin_is_found_by_a_spelling_variant(admin_cl
         assert list(found) == [organisation], term
 
 
-def test_organisation_form_shows_the_model_rule_on_the_field(empty_database, admin_client):
-    response = admin_client.post(
-        "/admin/partners/organization/add/",
-        {
-            "name_en": "Somewhere",
-            "kind": "other",
-            "founded_on": "2025-02-14",
-            "founded_precision": "month",
-            "aliases-TOTAL_FORMS": "0",
-            "aliases-INITIAL_FORMS": "0",
-            "partners-citation-content_type-object_id-TOTAL_FORMS": "0",
-            "partners-citation-content_type-object_id-INITIAL_FORMS": "0",
-        },
-    )
+def _add_organisation(admin_client, **fields):
+    page = admin_client.get("/admin/partners/organization/add/")
+    data = {**submitted_form_data(page), "name_en": "Somewhere", "kind": "other", **fields}
+    return admin_client.post("/admin/partners/organization/add/", data)
+
+
+@pytest.mark.parametrize(
+    "typed, stored, precision, shown",
+    [
+        ("2018", date(2018, 1, 1), "year", "2018"),
+        ("2018-09", date(2018, 9, 1), "month", "2018-09"),
+        ("09/2018", date(2018, 9, 1), "month", "2018-09"),
+        ("2018-09-25", date(2018, 9, 25), "day", "2018-09-25"),
+        ("٢٠٢٢-٠٣-١٥", date(2022, 3, 15), "day", "2022-03-15"),
+        ("٢٠٢٢-٠٣", date(2022, 3, 1), "month", "2022-03"),
+    ],
+)
+def test_a_date_is_entered_as_far_as_it_is_known(empty_database, admin_client, typed, stored, precision, shown):
+    response = _add_organisation(admin_client, founded_on=typed)
+
+    assert response.status_code == 302, response.context and response.context["errors"]
+    organisation = Organization.objects.get()
+    assert (organisation.founded_on, organisation.founded_precision) == (stored, precision)
+    # Shown again as it was given, not as a made-up day.
+    page = admin_client.get(f"/admin/partners/organization/{organisation.pk}/change/").content.decode()
+    assert f'name="founded_on" value="{shown}"' in page
+
+
+def test_a_date_that_is_not_one_is_refused_with_what_to_type(empty_database, admin_client):
+    response = _add_organisation(admin_client, founded_on="2018-13")
+
     assert response.status_code == 200
-    assert "first of that month" in response.content.decode()
+    assert "Enter a year (2018), a month (2018-09) or a full date (2018-09-25)." in response.content.decode()
+    assert not Organization.objects.exists()
+
+
+def test_model_rules_name_fields_as_the_form_labels_them(empty_database, admin_client):
+    response = _add_organisation(admin_client, name_en="", name_ar="")
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Give the name in English or in Arabic (fields “Name in English”, “Name in Arabic”)." in html
+    assert "name_en" not in html.split('class="errorlist')[1].split("</ul>")[0]
     assert not Organization.objects.exists()
 
 
