@@ -1,6 +1,11 @@
+from django import forms
 from django.contrib import admin
-from django.db.models import F, Prefetch
+from django.db.models import F, Prefetch, Sum
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+
+from crm.admin_fields import AdminModelForm
+from crm.numerals import format_amount
 
 from crm.admin_base import (
     NormalizedSearchAdmin,
@@ -44,13 +49,67 @@ class AgreementFocalAreaInline(TabularInline):
     autocomplete_fields = ["focal_area"]
 
 
+OVERPAYMENT_WARNING = _(
+    "Payments total %(currency)s %(received)s, more than the %(currency)s %(amount)s pledged. "
+    "Check the amounts; if they are right, tick “Record the overpayment” and save again."
+)
+
+
+def overpayment_warning(currency, amount, received):
+    return OVERPAYMENT_WARNING % {
+        "currency": currency, "amount": format_amount(amount), "received": format_amount(received)
+    }
+
+
+class FundingCommitmentForm(AdminModelForm):
+    """A commitment whose payments exceed it is saved only once the person confirms it."""
+
+    confirm_overpayment = forms.BooleanField(
+        label=_("Record the overpayment"),
+        required=False,
+        help_text=_("Tick to save payments that add up to more than the amount pledged."),
+    )
+
+    def clean(self):
+        cleaned_data = super().clean()
+        amount, instance = cleaned_data.get("amount"), self.instance
+        # A lowered amount on a page that does not show the payments (the agreement's).
+        if amount is not None and instance.pk and not self.has_payment_rows():
+            received = instance.payments.aggregate(total=Sum("amount"))["total"] or 0
+            if received > amount and not cleaned_data.get("confirm_overpayment"):
+                self.add_error("amount", overpayment_warning(cleaned_data.get("currency"), amount, received))
+        return cleaned_data
+
+    def has_payment_rows(self):
+        return "payments-TOTAL_FORMS" in self.data
+
+
+class PaymentFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        commitment = self.instance
+        if commitment.amount is None or any(self.errors):
+            return
+        received = sum(
+            form.cleaned_data["amount"]
+            for form in self.forms
+            if form.cleaned_data.get("amount") is not None and not form.cleaned_data.get("DELETE")
+        )
+        if received > commitment.amount and not self.data.get("confirm_overpayment"):
+            raise forms.ValidationError(
+                overpayment_warning(commitment.currency, commitment.amount, received), code="overpaid"
+            )
+
+
 class FundingCommitmentInline(StackedInline):
     model = FundingCommitment
+    form = FundingCommitmentForm
     extra = 0
     autocomplete_fields = ["donor", "recipient"]
     fields = [
         ("donor", "recipient"),
         ("amount", "currency", "status"),
+        "confirm_overpayment",
         "committed_on",
         ("period_starts_on", "period_months", "period_ends_on"),
         "purpose_en",
@@ -110,6 +169,7 @@ class AgreementAdmin(SpreadsheetExportMixin, NormalizedSearchAdmin):
 
 class PaymentInline(TabularInline):
     model = Payment
+    formset = PaymentFormSet
     extra = 0
     fields = ["received_on", "amount", "reference", "note"]
 
@@ -123,7 +183,8 @@ class FundingCommitmentFocalAreaInline(TabularInline):
 @admin.register(FundingCommitment)
 class FundingCommitmentAdmin(SpreadsheetExportMixin, NormalizedSearchAdmin):
     resource_classes = [FundingCommitmentResource]
-    list_display = ["__str__", "status", "amount", "currency", "received", "outstanding", "share_received"]
+    form = FundingCommitmentForm
+    list_display = ["__str__", "state", "amount_shown", "currency", "received", "outstanding", "share_received"]
     list_filter = [
         "status", "currency", ("committed_on", admin.DateFieldListFilter), ("donor", UsedRelatedListFilter), "is_reported",
     ]
@@ -135,7 +196,7 @@ class FundingCommitmentAdmin(SpreadsheetExportMixin, NormalizedSearchAdmin):
     readonly_fields = ["received", "outstanding", "share_received"]
     fieldsets = [
         (None, {"fields": ["agreement", ("donor", "recipient"), ("amount", "currency", "status"), "is_reported"]}),
-        (_("Received"), {"fields": [("received", "outstanding", "share_received")]}),
+        (_("Received"), {"fields": [("received", "outstanding", "share_received"), "confirm_overpayment"]}),
         (_("Dates"), {"fields": [
             "committed_on",
             ("period_starts_on", "period_months", "period_ends_on"),
@@ -146,13 +207,25 @@ class FundingCommitmentAdmin(SpreadsheetExportMixin, NormalizedSearchAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).with_received()
 
+    @admin.display(description=_("status"), ordering="status")
+    def state(self, commitment):
+        if commitment.overpaid:
+            return format_html(
+                '{} <strong class="overpaid">({})</strong>', commitment.get_status_display(), _("overpaid")
+            )
+        return commitment.get_status_display()
+
+    @admin.display(description=_("amount"), ordering="amount")
+    def amount_shown(self, commitment):
+        return format_amount(commitment.amount)
+
     @admin.display(description=_("received"), ordering="received")
     def received(self, commitment):
-        return f"{commitment.received:,}"
+        return format_amount(commitment.received)
 
     @admin.display(description=_("outstanding"), ordering="outstanding")
     def outstanding(self, commitment):
-        return f"{commitment.outstanding:,}"
+        return format_amount(commitment.outstanding)
 
     @admin.display(description=_("share received"))
     def share_received(self, commitment):

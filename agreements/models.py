@@ -5,12 +5,14 @@ from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.db import connections, models
 from django.db.models.functions import Coalesce, ExtractYear
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from crm.bilingual import bilingual_required_constraint, in_language
 from crm.codes import code_shape_constraint, validate_currency_code
 from crm.constraints import FieldCheckConstraint, FieldUniqueConstraint, ends_after_start_constraint
+from crm.numerals import format_amount
 from crm.dates import DatePrecision, date_precision_constraint, format_precise_date
 from crm.search import SearchableModel
 from crm.versioning import VersionedModel
@@ -237,7 +239,8 @@ def counted_commitments(path=""):
 
 class FundingCommitmentQuerySet(models.QuerySet):
     def with_received(self):
-        """Annotate `received` (sum of payments) and `outstanding` (amount less received)."""
+        """Annotate `received` (sum of payments), `outstanding` (amount less received) and
+        `overpaid` (more received than pledged, which the admin lets through after a warning)."""
         # Sums hold ten more digits than one amount (agreements/serializers.py, TOTAL).
         money = models.DecimalField(max_digits=30, decimal_places=3)
         received = Coalesce(
@@ -252,7 +255,10 @@ class FundingCommitmentQuerySet(models.QuerySet):
             output_field=money,
         )
         return self.annotate(received=received).annotate(
-            outstanding=models.ExpressionWrapper(models.F("amount") - models.F("received"), output_field=money)
+            outstanding=models.ExpressionWrapper(models.F("amount") - models.F("received"), output_field=money),
+            overpaid=models.ExpressionWrapper(
+                models.Q(received__gt=models.F("amount")), output_field=models.BooleanField()
+            ),
         )
 
     SUMMARY_GROUPS = {
@@ -461,7 +467,7 @@ class FundingCommitment(VersionedModel):
         ]
 
     def __str__(self):
-        return f"{self.donor} → {self.recipient}: {self.currency} {self.amount:,}"
+        return f"{self.donor} → {self.recipient}: {self.currency} {format_amount(self.amount)}"
 
     @property
     def iati_transaction_type(self):
@@ -512,7 +518,7 @@ class Payment(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.commitment.currency} {self.amount:,} on {self.received_on}"
+        return f"{self.commitment.currency} {format_amount(self.amount)}, {formats.date_format(self.received_on)}"
 
     def clean(self):
         if self.commitment_id is None:

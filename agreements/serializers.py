@@ -125,6 +125,9 @@ class FundingCommitmentSerializer(ModelValidatedSerializer, serializers.Hyperlin
     iati_transaction_type = CodeField(FundingCommitment.IATI_TRANSACTION_TYPES, source="status")
     received = serializers.DecimalField(**TOTAL, read_only=True)
     outstanding = serializers.DecimalField(**TOTAL, read_only=True)
+    is_overpaid = serializers.BooleanField(
+        source="overpaid", read_only=True, help_text="More has been received than was pledged."
+    )
     payments = CommitmentPaymentSerializer(many=True, read_only=True)
     focal_area_ids = serializers.PrimaryKeyRelatedField(
         source="focal_areas", queryset=FocalArea.objects.all(), many=True, required=False
@@ -137,7 +140,7 @@ class FundingCommitmentSerializer(ModelValidatedSerializer, serializers.Hyperlin
             "id", "api_url", "agreement_id", "donor_id", "donor", "recipient_id", "recipient",
             "amount", "currency", "status", "iati_transaction_type",
             "committed_on", "committed_precision", "period_starts_on", "period_months", "period_ends_on",
-            "purpose_en", "purpose_ar", "is_reported", "received", "outstanding", "payments",
+            "purpose_en", "purpose_ar", "is_reported", "received", "outstanding", "is_overpaid", "payments",
             "focal_area_ids", "focal_areas", "version",
         ]
         read_only_fields = ["version"]

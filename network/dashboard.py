@@ -101,6 +101,9 @@ def funding_by_currency():
             for key in ("pledged", "received", "outstanding"):
                 if key in row:
                     row[f"{key}_text"] = money(row[key])
+            if row.get("outstanding", 0) < 0:
+                row["outstanding_text"] = _("overpaid by %(amount)s") % {"amount": money(-row["outstanding"])}
+                row["overpaid"] = True
         result.append({
             "currency": currency,
             "donors": figures["donors"],

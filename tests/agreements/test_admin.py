@@ -215,3 +215,44 @@ def test_each_text_box_has_the_direction_of_its_language(admin_client):
     assert re.search(r'name="parties-__prefix__-signatory_title_ar"[^>]+dir="rtl"', page) or re.search(
         r'dir="rtl"[^>]+name="parties-__prefix__-signatory_title_ar"', page
     )
+
+
+def test_an_overpayment_is_saved_only_once_confirmed_and_then_shown_as_overpaid(admin_client):
+    commitment = FundingCommitmentFactory(amount=Decimal("75000000"), currency="USD", status="committed")
+    PaymentFactory(commitment=commitment, amount=Decimal("15000000"))
+    url = reverse("admin:agreements_fundingcommitment_change", args=[commitment.pk])
+    data = {
+        **submitted_form_data(admin_client.get(url)),
+        "payments-TOTAL_FORMS": "2",
+        "payments-1-received_on": "2024-05-02",
+        "payments-1-amount": "100,000,000",
+    }
+
+    warned = admin_client.post(url, data)
+
+    assert warned.status_code == 200
+    assert "Payments total USD 115,000,000, more than the USD 75,000,000 pledged." in warned.content.decode()
+    assert commitment.payments.count() == 1
+
+    confirmed = admin_client.post(url, {**data, "confirm_overpayment": "on"})
+
+    assert confirmed.status_code == 302, confirmed.context and confirmed.context["errors"]
+    assert commitment.payments.count() == 2
+    listed = admin_client.get(COMMITMENTS).content.decode()
+    assert "(overpaid)" in listed
+    assert admin_client.get(f"/api/funding-commitments/{commitment.pk}/").json()["is_overpaid"] is True
+    assert "overpaid by 40,000,000" in admin_client.get("/admin/dashboard/").content.decode()
+
+
+def test_lowering_a_pledge_below_its_payments_on_the_agreement_page_asks_first(admin_client):
+    commitment = FundingCommitmentFactory(amount=Decimal("1000"), agreement=AgreementPartyFactory().agreement)
+    PaymentFactory(commitment=commitment, amount=Decimal("800"))
+    url = reverse("admin:agreements_agreement_change", args=[commitment.agreement.pk])
+    data = {**submitted_form_data(admin_client.get(url)), "commitments-0-amount": "500"}
+
+    response = admin_client.post(url, data)
+
+    assert response.status_code == 200
+    assert "more than the" in response.content.decode()
+    commitment.refresh_from_db()
+    assert commitment.amount == Decimal("1000")
