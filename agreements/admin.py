@@ -14,7 +14,7 @@ from crm.admin_base import (
     TabularInline,
     UsedRelatedListFilter,
 )
-from partners.admin import CitationInline
+from partners.admin import PERSON_TITLES_JS, CitationInline
 
 from .models import (
     Agreement,
@@ -132,6 +132,9 @@ class AgreementAdmin(SpreadsheetExportMixin, NormalizedSearchAdmin):
     # The order of the PostgreSQL index on the list (migration partners 0007), undated last.
     ordering = [F("signed_on").desc(nulls_last=True), "title_en", "id"]
     search_paths = ("", "parties__organization", "parties__organization__aliases")
+    class Media:
+        js = PERSON_TITLES_JS
+
     inlines = [
         AgreementPartyInline,
         AgreementWitnessInline,

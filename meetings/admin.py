@@ -7,7 +7,7 @@ from crm.admin_base import (
     SpreadsheetExportMixin,
     TabularInline,
 )
-from partners.admin import CitationInline
+from partners.admin import PERSON_TITLES_JS, CitationInline
 
 from .models import Meeting, MeetingAgreement, MeetingFocalArea, MeetingOrganizer, MeetingSession, Participant
 from .resources import MeetingResource
@@ -56,6 +56,10 @@ class MeetingFocalAreaInline(TabularInline):
 @admin.register(Meeting)
 class MeetingAdmin(SpreadsheetExportMixin, NormalizedSearchAdmin):
     resource_classes = [MeetingResource]
+
+    class Media:
+        js = PERSON_TITLES_JS
+
     list_display = ["__str__", "kind", "status", "starts", "city_en", "is_virtual", "follows"]
     list_filter = [
         "kind", "status", ("starts_on", admin.DateFieldListFilter), "is_virtual", "country",

@@ -1,8 +1,13 @@
 """Admin pages of organisations, people, focal areas and sources."""
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, JsonResponse
+from django.urls import path
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from crm.admin_fields import PreciseDateField
 from crm.admin_base import (
     GenericTabularInline,
     NormalizedSearchAdmin,
@@ -40,6 +45,10 @@ class PersonNameInline(TabularInline):
     extra = 0
     fields = ["name", "language", "kind", "source"]
     autocomplete_fields = ["source"]
+
+
+# For the pages that prefill a person's title from their positions (static/partners/person-titles.js).
+PERSON_TITLES_JS = ["admin/js/vendor/jquery/jquery.min.js", "admin/js/jquery.init.js", "partners/person-titles.js"]
 
 
 class PositionInline(StackedInline):
@@ -105,6 +114,29 @@ class PersonAdmin(SpreadsheetImportExportMixin, NormalizedSearchAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("positions__organization")
+
+    def get_urls(self):
+        title = self.admin_site.admin_view(self.title_view)
+        return [path("<path:object_id>/title/", title, name="partners_person_title"), *super().get_urls()]
+
+    def title_view(self, request, object_id):
+        """The person's title on a day (`?on=`, as far as it is known) in an organisation
+        (`?organization=`), for the forms that prefill it: a signatory's, a witness's."""
+        person = self.get_object(request, unquote(object_id))
+        if person is None:
+            raise Http404
+        if not self.has_view_or_change_permission(request, person):
+            raise PermissionDenied
+        try:
+            day = PreciseDateField(required=False).clean(request.GET.get("on", ""))
+        except ValidationError:
+            day = None
+        organization = request.GET.get("organization", "")
+        position = person.position_on(day, int(organization) if organization.isdigit() else None)
+        return JsonResponse({
+            "title_en": position.title_en if position else "",
+            "title_ar": position.title_ar if position else "",
+        })
 
     @admin.display(description=_("positions"))
     def current_titles(self, person):

@@ -319,6 +319,22 @@ class Person(SearchableModel, VersionedModel):
     def searchable_names(self):
         return [self.name_en, self.name_ar]
 
+    def position_on(self, day=None, organization=None):
+        """The post the person held on `day` (any day, if None), in `organization` if they held
+        one there, else elsewhere; of several, the most recently begun. None if nothing fits."""
+        positions = self.positions.select_related("organization")
+        if day is not None:
+            positions = positions.filter(
+                models.Q(starts_on__isnull=True) | models.Q(starts_on__lte=day),
+                models.Q(ends_on__isnull=True) | models.Q(ends_on__gte=day),
+            )
+        latest_first = positions.order_by(models.F("starts_on").desc(nulls_last=True), "-pk")
+        if organization is not None:
+            there = latest_first.filter(organization=organization).first()
+            if there is not None:
+                return there
+        return latest_first.first()
+
 
 class PersonName(SearchableModel):
     """Another spelling or transliteration of a person's name; one alias names one person."""

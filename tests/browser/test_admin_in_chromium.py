@@ -1,4 +1,5 @@
 """The admin as staff use it, in headless Chromium: log in, log an agreement, Arabic, the dashboard."""
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -6,6 +7,7 @@ from django.utils import translation
 from playwright.sync_api import expect
 
 from agreements.models import Agreement
+from partners.models import Organization, Person
 
 from .conftest import PASSWORD
 
@@ -140,3 +142,60 @@ def test_an_injected_inline_script_is_refused(page, live_server, log_in):
         })"""
     )
     assert ran is False
+
+
+OIC_MOU = {
+    "en": {"title": "Memorandum of understanding between the OIC and UNOCT", "signed": "2018-09"},
+    "ar": {"title": "مذكرة تفاهم بين منظمة التعاون الإسلامي ومكتب الأمم المتحدة لمكافحة الإرهاب", "signed": "٢٠١٨-٠٩"},
+}
+
+
+@pytest.mark.parametrize("language", ["en", "ar"])
+def test_the_oic_unoct_mou_is_logged_with_a_new_organisation_and_a_prefilled_signatory(
+    page, live_server, log_in, screenshot, language
+):
+    """September 2018: the OIC and UNOCT sign an MoU. The OIC is not on file yet; Voronkov signs
+    for UNOCT, and his title comes from his position; the day is not known, only the month."""
+    voronkov = Person.objects.get(name_en="Vladimir Voronkov")
+    unoct = Organization.objects.get(acronym="UNOCT")
+    position = voronkov.position_on(date(2018, 9, 1), unoct)
+    log_in()
+    page.goto(f"{live_server.url}/admin/agreements/agreement/add/")
+    if language == "ar":
+        switch_to_arabic(page)
+    with translation.override(language):
+        voronkov_shown, unoct_shown = str(voronkov), str(unoct)
+
+    page.select_option("#id_kind", "mou")
+    page.select_option("#id_status", "signed")
+    page.fill(f"#id_title_{language}", OIC_MOU[language]["title"])
+    page.fill("#id_signed_on", OIC_MOU[language]["signed"])
+    choose_in_autocomplete(page, "id_parties-0-organization", "UNOCT", unoct_shown)
+    choose_in_autocomplete(page, "id_parties-0-signatory", "فورنكوف", voronkov_shown)  # a misspelling finds him
+    expect(page.locator("#id_parties-0-signatory_title_en")).to_have_value(position.title_en)
+    expect(page.locator("#id_parties-0-signatory_title_ar")).to_have_value(position.title_ar)
+
+    page.locator("#parties-group .add-row a").click()
+    with page.expect_popup() as opened:
+        page.locator("#add_id_parties-1-organization").click()
+    popup = opened.value
+    popup.fill("#id_name_en", "Organisation of Islamic Cooperation")
+    popup.fill("#id_name_ar", "منظمة التعاون الإسلامي")
+    popup.fill("#id_acronym", "OIC")
+    popup.select_option("#id_kind", "regional_organization")
+    popup.click("input[name=_save]")
+    popup.wait_for_event("close")
+    expect(page.locator("#select2-id_parties-1-organization-container")).to_contain_text("(OIC)")
+    screenshot(f"09-oic-mou-filled-{language}")
+
+    page.click("input[name=_save]")
+
+    expect(page.locator(".messagelist .success")).to_be_visible()
+    screenshot(f"10-oic-mou-saved-{language}")
+    found = page.request.get(f"{live_server.url}/api/agreements/", params={"search": "OIC", "format": "json"}).json()
+    [agreement] = found["results"]
+    assert agreement[f"title_{language}"] == OIC_MOU[language]["title"]
+    assert (agreement["signed_on"], agreement["signed_precision"]) == ("2018-09-01", "month")
+    signatories = {party["organization"]["acronym"]: party for party in agreement["parties"]}
+    assert set(signatories) == {"OIC", "UNOCT"}
+    assert signatories["UNOCT"]["signatory_title_en"] == position.title_en

@@ -333,3 +333,24 @@ def test_repeated_wrong_passwords_lock_the_user_out_of_the_admin_login_from_that
     assert "_auth_user_id" not in client.session
     # The same person from another address, or after the cool-off, gets in.
     assert client.post("/admin/login/", right, REMOTE_ADDR="198.51.100.7").status_code == 302
+
+
+def test_a_persons_title_on_a_day_is_offered_for_prefilling(empty_database, admin_client):
+    from tests.factories import PersonFactory
+
+    person = PersonFactory()
+    unoct, uncct = OrganizationFactory(acronym="UNOCT"), OrganizationFactory(acronym="UNCCT")
+    person.positions.create(organization=unoct, title_en="Under-Secretary-General", title_ar="وكيل الأمين العام",
+                            starts_on=date(2017, 9, 1))
+    person.positions.create(organization=uncct, title_en="Executive Director", title_ar="المدير التنفيذي")
+    person.positions.create(organization=unoct, title_en="Earlier post", title_ar="منصب سابق",
+                            starts_on=date(2010, 1, 1), ends_on=date(2015, 1, 1))
+    url = f"/admin/partners/person/{person.pk}/title/"
+
+    at_unoct = admin_client.get(url, {"on": "2018-09", "organization": unoct.pk}).json()
+    at_uncct = admin_client.get(url, {"on": "2018-09-25", "organization": uncct.pk}).json()
+    back_then = admin_client.get(url, {"on": "2012", "organization": unoct.pk}).json()
+
+    assert at_unoct == {"title_en": "Under-Secretary-General", "title_ar": "وكيل الأمين العام"}
+    assert at_uncct == {"title_en": "Executive Director", "title_ar": "المدير التنفيذي"}
+    assert back_then == {"title_en": "Earlier post", "title_ar": "منصب سابق"}
