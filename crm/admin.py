@@ -1,15 +1,9 @@
-"""The admin site's name, and the user page: adding someone to a role lets them log in."""
+"""The user page: adding someone to a role lets them log in (the site itself: admin_site.py)."""
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
-from django.utils.translation import gettext_lazy as _
 
 from .roles import role_members_staff_sync
-
-admin.site.site_header = _("Partnership CRM")
-admin.site.site_title = _("Partnership CRM")
-# No public site to view: the link would open a 404.
-admin.site.site_url = None
 
 User = get_user_model()
 

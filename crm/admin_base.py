@@ -22,6 +22,7 @@ from simple_history.admin import SimpleHistoryAdmin
 import tablib
 
 from .admin_fields import AdminFieldsMixin
+from .admin_history import SectionHistoryMixin
 from .api.exports import spreadsheet_safe
 from .search import search_queryset
 from .versioning import RecordChangedError
@@ -75,7 +76,7 @@ class UsedRelatedListFilter(admin.RelatedOnlyFieldListFilter):
         return field.get_choices(include_blank=False, limit_choices_to={"pk__in": self.lookup_val or []}, ordering=ordering)
 
 
-class VersionedAdmin(AdminFieldsMixin, SimpleHistoryAdmin):
+class VersionedAdmin(SectionHistoryMixin, AdminFieldsMixin, SimpleHistoryAdmin):
     """Carries the record's version through the change form, so that a save made from a page
     opened before someone else's save is refused with a message instead of overwriting it.
     Lists show no total of the unfiltered table, and estimate a large one's length."""

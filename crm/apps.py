@@ -26,3 +26,4 @@ class CrmConfig(AppConfig):
         # Every list and detail read straight from the database is planned at start-up, so a
         # serializer field the read path cannot express stops `runserver`, `migrate` and `check`.
         checks.register(check_read_plans)
+

@@ -8,6 +8,7 @@ from django.core import serializers
 from django.core.exceptions import ValidationError
 from django.core.management.color import no_style
 from django.db import connection, transaction
+from django.utils.translation import gettext_noop
 
 from .search import SearchableModel
 
@@ -15,7 +16,8 @@ SEED_FIXTURES = [
     Path(settings.BASE_DIR) / "fixtures" / "sources.yaml",
     Path(settings.BASE_DIR) / "fixtures" / "seed.yaml",
 ]
-SEED_CHANGE_REASON = "Loaded from the seed data"
+# Stored in English; history pages show it in the reader's language.
+SEED_CHANGE_REASON = gettext_noop("Loaded from the seed data")
 
 
 @dataclass

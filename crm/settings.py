@@ -4,6 +4,7 @@ SQLite in the project folder is the default database; set DATABASE_URL to a post
 for production.
 """
 import os
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -37,7 +38,7 @@ ALLOWED_HOSTS = [
 ]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "crm.libraries.CrmAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -49,10 +50,10 @@ INSTALLED_APPS = [
     "django_countries",
     "simple_history",
     "import_export",
-    "knox",
+    "crm.libraries.KnoxConfig",
     "drf_spectacular",
     "drf_spectacular_sidecar",
-    "axes",
+    "crm.libraries.AxesConfig",
     # The floors of the house, foundation first (README, Layout): each imports only those listed before it.
     "crm",
     "partners",
@@ -122,6 +123,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["TEST"] = {
         "TEMPLATE": os.environ.get("DJANGO_TEST_DATABASE_TEMPLATE", "template0"),
         "CHARSET": "UTF8",
+    }
+else:
+    # SQLite's test database is a file rather than memory: the live server's threads (browser
+    # tests) then each open their own connection, where they would otherwise share one, which two
+    # of the browser's concurrent requests can hang.
+    DATABASES["default"]["TEST"] = {
+        "NAME": os.path.join(tempfile.gettempdir(), f"crm-test-{os.getpid()}.sqlite3"),
     }
 
 # Serving in production over HTTPS (README). The redirect and secure cookies are off unless

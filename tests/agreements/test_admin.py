@@ -256,3 +256,39 @@ def test_lowering_a_pledge_below_its_payments_on_the_agreement_page_asks_first(a
     assert "more than the" in response.content.decode()
     commitment.refresh_from_db()
     assert commitment.amount == Decimal("1000")
+
+
+def _inline_prefix(page, model):
+    return next(inline.formset.prefix for inline in page.context["inline_admin_formsets"] if inline.formset.model is model)
+
+
+def test_history_shows_and_revert_restores_a_removed_focal_area_with_readable_values(admin_client):
+    party = AgreementPartyFactory(agreement__status="signed", agreement__signed_on="2021-04-01")
+    agreement = party.agreement
+    area = FocalAreaFactory(name_en="Youth engagement", name_ar="إشراك الشباب")
+    AgreementFocalArea.objects.create(agreement=agreement, focal_area=area)
+    url = reverse("admin:agreements_agreement_change", args=[agreement.pk])
+    admin_client.post(url, submitted_form_data(admin_client.get(url)))  # a first save from the page
+    page = admin_client.get(url)
+    prefix = _inline_prefix(page, AgreementFocalArea)
+    removed = admin_client.post(
+        url, {**submitted_form_data(page), f"{prefix}-0-DELETE": "on", "status": "in_force"}
+    )
+    assert removed.status_code == 302, removed.context and removed.context["errors"]
+    assert not agreement.focal_areas.exists()
+
+    history = admin_client.get(reverse("admin:agreements_agreement_history", args=[agreement.pk])).content.decode()
+
+    assert "Focal area of an agreement" in history or "Focal areas of agreements" in history
+    assert "Youth engagement" in history  # the removed row, by name
+    assert "signed" in history and "in force" in history and "in_force" not in history
+    assert "None" not in history.split('id="change-history"')[1]
+
+    before_removal = agreement.history.order_by("history_date")[1]
+    revert_url = reverse("admin:agreements_agreement_simple_history", args=[agreement.pk, before_removal.history_id])
+    reverted = admin_client.post(revert_url, submitted_form_data(admin_client.get(revert_url)))
+
+    assert reverted.status_code == 302
+    agreement.refresh_from_db()
+    assert agreement.status == "signed"
+    assert list(agreement.focal_areas.values_list("name_en", flat=True)) == ["Youth engagement"]

@@ -199,3 +199,58 @@ def test_the_oic_unoct_mou_is_logged_with_a_new_organisation_and_a_prefilled_sig
     signatories = {party["organization"]["acronym"]: party for party in agreement["parties"]}
     assert set(signatories) == {"OIC", "UNOCT"}
     assert signatories["UNOCT"]["signatory_title_en"] == position.title_en
+
+
+def test_a_newcomer_put_in_editor_logs_in_and_adds_a_record_and_a_viewer_only_reads(
+    browser, live_server, log_in, page, staff_roles, django_user_model, screenshot
+):
+    """As the README says: the administrator ticks a role on the user page, nothing else."""
+    for username in ("new-editor", "new-viewer"):
+        django_user_model.objects.create_user(username, password=PASSWORD)
+    log_in()
+    for username, role in (("new-editor", "editor"), ("new-viewer", "viewer")):
+        user = django_user_model.objects.get(username=username)
+        page.goto(f"{live_server.url}/admin/auth/user/{user.pk}/change/")
+        page.select_option("#id_groups_from", label=role)
+        page.click("#id_groups_add")
+        page.click("input[name=_save]")
+        expect(page.locator(".messagelist .success")).to_be_visible()
+
+    def session_of(username):
+        context = browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 900})
+        context.set_default_timeout(15_000)
+        own_page = context.new_page()
+        own_page.goto(f"{live_server.url}/admin/")
+        own_page.fill("#id_username", username)
+        own_page.fill("#id_password", PASSWORD)
+        own_page.click("input[type=submit]")
+        expect(own_page.locator("#user-tools")).to_contain_text(username)
+        return context, own_page
+
+    context, editor = session_of("new-editor")
+    editor.goto(f"{live_server.url}/admin/partners/focalarea/add/")
+    editor.fill("#id_code", "aviation-security")
+    editor.fill("#id_name_en", "Aviation security")
+    editor.fill("#id_name_ar", "أمن الطيران")
+    editor.click("input[name=_save]")
+    expect(editor.locator(".messagelist .success")).to_be_visible()
+    screenshot_of(editor, "11-editor-added-a-record")
+    context.close()
+
+    context, viewer = session_of("new-viewer")
+    viewer.goto(f"{live_server.url}/admin/partners/focalarea/")
+    expect(viewer.locator("#result_list")).to_contain_text("Aviation security")
+    expect(viewer.locator(".object-tools .addlink")).to_have_count(0)
+    assert viewer.goto(f"{live_server.url}/admin/partners/focalarea/add/").status == 403
+    viewer.goto(f"{live_server.url}/admin/partners/focalarea/")
+    viewer.get_by_role("link", name="Aviation security").click()
+    expect(viewer.locator("input[name=_save]")).to_have_count(0)  # a read-only page
+    screenshot_of(viewer, "12-viewer-reads-only")
+    context.close()
+
+
+def screenshot_of(page, name):
+    from .conftest import SCREENSHOTS
+
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)

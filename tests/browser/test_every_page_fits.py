@@ -17,7 +17,7 @@ LANGUAGES = ["en", "ar"]
 
 
 def admin_pages(user):
-    """The list, the add page and the change page of the first record, of every model in the admin."""
+    """The list, the add page, and the change and history pages of the first record, of every model in the admin."""
     request = RequestFactory().get("/admin/")
     request.user = user
     for model, model_admin in admin.site._registry.items():
@@ -28,6 +28,8 @@ def admin_pages(user):
         first = model._default_manager.order_by("pk").first()
         if first is not None:
             yield f"{model._meta.app_label}-{model._meta.model_name}-change", f"{info}{first.pk}/change/"
+            if hasattr(model, "history"):
+                yield f"{model._meta.app_label}-{model._meta.model_name}-history", f"{info}{first.pk}/history/"
     yield "dashboard", "/admin/dashboard/"
     yield "index", "/admin/"
 

@@ -354,3 +354,25 @@ def test_a_persons_title_on_a_day_is_offered_for_prefilling(empty_database, admi
     assert at_unoct == {"title_en": "Under-Secretary-General", "title_ar": "وكيل الأمين العام"}
     assert at_uncct == {"title_en": "Executive Director", "title_ar": "المدير التنفيذي"}
     assert back_then == {"title_en": "Earlier post", "title_ar": "منصب سابق"}
+
+
+def test_the_login_page_offers_both_languages(client):
+    html = client.get("/admin/login/").content.decode()
+
+    assert '<select name="language"' in html
+    assert "Partnership CRM" in html and "Django administration" not in html
+
+
+def test_the_arabic_admin_names_library_sections_in_arabic_and_refuses_deletes_as_a_matter_of_use(admin_client):
+    party = AgreementPartyFactory()
+    admin_client.post("/i18n/setlang/", {"language": "ar", "next": "/admin/"})
+
+    index = admin_client.get("/admin/").content.decode()
+    refusal = admin_client.post(
+        reverse("admin:partners_organization_delete", args=[party.organization.pk]), {"post": "yes"}
+    ).content.decode()
+
+    assert "الوصول إلى الواجهة البرمجية" in index and "رموز الواجهة البرمجية" in index
+    assert "محاولات الدخول" in index
+    assert "لأن السجلات التالية تشير إليه" in refusal
+    assert "صلاحية" not in refusal  # not a matter of permission
