@@ -6,6 +6,7 @@ from crm.admin_base import (
     NormalizedSearchAdmin,
     SpreadsheetExportMixin,
     TabularInline,
+    UsedCountryListFilter,
 )
 from partners.admin import PERSON_TITLES_JS, CitationInline
 
@@ -62,7 +63,7 @@ class MeetingAdmin(SpreadsheetExportMixin, NormalizedSearchAdmin):
 
     list_display = ["__str__", "kind", "status", "starts", "city_en", "is_virtual", "follows"]
     list_filter = [
-        "kind", "status", ("starts_on", admin.DateFieldListFilter), "is_virtual", "country",
+        "kind", "status", ("starts_on", admin.DateFieldListFilter), "is_virtual", UsedCountryListFilter,
         ("focal_areas", admin.RelatedFieldListFilter),
     ]
     list_select_related = ["follows"]

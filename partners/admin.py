@@ -15,6 +15,7 @@ from crm.admin_base import (
     SpreadsheetImportExportMixin,
     StackedInline,
     TabularInline,
+    UsedCountryListFilter,
     UsedRelatedListFilter,
     VersionedAdmin,
     link_list,
@@ -70,7 +71,7 @@ class OrganizationAdmin(SpreadsheetImportExportMixin, NormalizedSearchAdmin):
         ),
     ]
     list_display = ["name_en", "name_ar", "acronym", "kind", "parent", "country_name"]
-    list_filter = ["kind", "country", ("parent", UsedRelatedListFilter)]
+    list_filter = ["kind", UsedCountryListFilter, ("parent", UsedRelatedListFilter)]
     list_select_related = ["parent"]
     search_paths = ("", "aliases")
     autocomplete_fields = ["parent"]

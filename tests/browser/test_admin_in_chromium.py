@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 from django.utils import translation
+from django.utils.translation import gettext as _
 from playwright.sync_api import expect
 
 from agreements.models import Agreement
@@ -176,6 +177,13 @@ def test_the_oic_unoct_mou_is_logged_with_a_new_organisation_and_a_prefilled_sig
     expect(page.locator("#id_parties-0-signatory_title_ar")).to_have_value(position.title_ar)
 
     page.locator("#parties-group .add-row a").click()
+    # Not on file yet: the search says so and how to add it.
+    page.locator("#id_parties-1-organization + .select2-container .select2-selection").click()
+    page.locator(".select2-container--open .select2-search__field").press_sequentially("التعاون الإسلامي", delay=20)
+    with translation.override(language):
+        hint = str(_("Not on file yet? Add it with the green + beside the field."))
+    expect(page.locator(".select2-results .autocomplete-add-hint")).to_have_text(hint)
+    page.keyboard.press("Escape")
     with page.expect_popup() as opened:
         page.locator("#add_id_parties-1-organization").click()
     popup = opened.value

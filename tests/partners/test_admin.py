@@ -376,3 +376,18 @@ def test_the_arabic_admin_names_library_sections_in_arabic_and_refuses_deletes_a
     assert "محاولات الدخول" in index
     assert "لأن السجلات التالية تشير إليه" in refusal
     assert "صلاحية" not in refusal  # not a matter of permission
+
+
+def test_the_country_filter_lists_only_the_countries_of_organisations_in_the_language_of_the_page(empty_database, admin_client):
+    OrganizationFactory(country="QA")
+    OrganizationFactory(country="SA")
+    jordanian = OrganizationFactory(country="JO")
+
+    page = admin_client.get("/admin/partners/organization/")
+    [country_filter] = [spec for spec in page.context["cl"].filter_specs if getattr(spec, "parameter_name", "") == "country"]
+    filtered = admin_client.get("/admin/partners/organization/", {"country": "JO"})
+
+    assert [title for _code, title in country_filter.lookup_choices] == ["Jordan", "Qatar", "Saudi Arabia"]
+    assert list(filtered.context["cl"].result_list) == [jordanian]
+    admin_client.post("/i18n/setlang/", {"language": "ar", "next": "/admin/"})
+    assert "قطر" in admin_client.get("/admin/partners/organization/").content.decode()

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 import tablib
 from django.apps import apps
@@ -265,7 +267,7 @@ def test_rows_that_fail_on_confirming_write_nothing_and_say_why(empty_database, 
     assert response["Location"] == f"/admin/{ORGANISATIONS}/import/"
     [message] = [str(message) for message in get_messages(response.wsgi_request)]
     assert "Nothing was imported" in message
-    assert f"Row 2: There is no organisation with the id {parent_id}." in message
+    assert f"Line 3 of the file: There is no organisation with the id {parent_id}." in message
     assert not Organization.objects.exists()
 
 
@@ -352,3 +354,16 @@ def test_a_file_too_large_is_refused_before_it_is_read(empty_database, admin_cli
     page = admin_import_preview(admin_client, ORGANISATIONS, csv_file(rows))
     assert "Split it into several files" in " ".join(page.context["form"].errors["import_file"])
     assert "result" not in page.context
+
+
+def test_a_bad_row_in_the_preview_is_named_by_its_line_in_the_file_with_its_errors_written_out(empty_database, admin_client):
+    upload = csv_file([_organisation_row(name_en="First"), _organisation_row(name_en="", name_ar="")])
+
+    preview = admin_import_preview(admin_client, ORGANISATIONS, upload)
+
+    html = preview.content.decode()
+    assert "Line in the file" in html
+    line, errors = re.search(r'<td>(\d+)</td>\s*<td class="import-errors">(.*?)</td>', html, re.S).groups()
+    assert line == "3"  # the header is line 1, "First" line 2
+    assert "Give the name in English or in Arabic" in errors
+    assert not Organization.objects.exists()
