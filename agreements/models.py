@@ -5,7 +5,7 @@ from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.db import connections, models
 from django.db.models.functions import Coalesce, ExtractYear
-from django.utils import formats
+from django.utils import formats, translation
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -467,7 +467,9 @@ class FundingCommitment(VersionedModel):
         ]
 
     def __str__(self):
-        return f"{self.donor} → {self.recipient}: {self.currency} {format_amount(self.amount)}"
+        # From donor to recipient, the way the page reads.
+        arrow = "←" if translation.get_language_bidi() else "→"
+        return f"{self.donor} {arrow} {self.recipient}: {self.currency} {format_amount(self.amount)}"
 
     @property
     def iati_transaction_type(self):

@@ -262,3 +262,23 @@ def screenshot_of(page, name):
 
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
+
+
+@pytest.mark.parametrize("path, model", [
+    ("partners/organization", Organization), ("agreements/agreement", Agreement), ("meetings/meeting", None),
+])
+def test_arabic_pages_name_records_in_arabic_in_heading_inlines_and_autocomplete(page, live_server, log_in, path, model):
+    from meetings.models import Meeting
+
+    record = (model or Meeting).objects.order_by("pk").first()
+    log_in()
+    page.goto(f"{live_server.url}/admin/{path}/{record.pk}/change/")
+    switch_to_arabic(page)
+    with translation.override("ar"):
+        arabic_name = str(record)
+
+    expect(page.locator("#content h2").first).to_have_text(arabic_name)
+    chosen = page.locator(".inline-group .select2-selection__rendered")
+    assert chosen.count() > 0
+    shown = " ".join(chosen.all_inner_texts())
+    assert sum("\u0600" <= letter <= "\u06ff" for letter in shown) > sum(letter.isascii() and letter.isalpha() for letter in shown)
