@@ -38,6 +38,14 @@ def database_unavailable_response(request):
     return response
 
 
+def page_not_found(request, exception):
+    """handler404: JSON under /api/ (an address no route matches, `/api/agreements/1.5/`), Django's
+    page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": _("No such address in the API.")}, status=404)
+    return defaults.page_not_found(request, exception)
+
+
 def server_error(request):
     """handler500: JSON under /api/, where clients parse every answer, Django's page elsewhere."""
     if request.path.startswith("/api/"):

@@ -47,4 +47,5 @@ urlpatterns = [
     path("api/", include(router.urls)),
 ]
 
+handler404 = "crm.middleware.page_not_found"
 handler500 = "crm.middleware.server_error"

@@ -153,3 +153,17 @@ def test_the_schema_documents_every_error_an_operation_can_answer(seeded, viewer
     }
     assert set(paths["/api/organizations/"]["get"]["responses"]) == {"200", "400", "401", "403", "406", "429"}
     assert "401" not in paths["/api/auth/token/"]["post"]["responses"]
+
+
+@pytest.mark.parametrize("url", ["/api/no-such-resource/", "/api/agreements/1/no/such/page/"])
+def test_an_address_no_api_route_matches_is_a_json_404(viewer_api, url):
+    response = viewer_api.get(url)
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"detail": "No such address in the API."}
+
+
+def test_outside_the_api_a_missing_page_stays_a_page(admin_client):
+    response = admin_client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("text/html")
