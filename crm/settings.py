@@ -306,7 +306,11 @@ SPECTACULAR_SETTINGS = {
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
-    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "crm.api.schema.document_errors"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "crm.api.schema.document_errors",
+        "crm.api.schema.document_empty_values",
+    ],
     # The schema and the docs, like every list, for users with a role only.
     "SERVE_PERMISSIONS": ["crm.api.permissions.HasStaffRole"],
     "COMPONENT_SPLIT_REQUEST": True,

@@ -167,3 +167,24 @@ def test_outside_the_api_a_missing_page_stays_a_page(admin_client):
     response = admin_client.get("/no-such-page/")
     assert response.status_code == 404
     assert response["Content-Type"].startswith("text/html")
+
+
+def test_the_schema_says_which_query_parameters_may_be_sent_empty_and_the_api_agrees(seeded, admin_api):
+    """`?signed_before=` filters nothing and is documented as allowed empty; a choice sent empty
+    is refused and is not."""
+    schema = admin_api.get("/api/schema/?format=json").json()
+    disagreements = []
+    checked = 0
+    for path, operations in schema["paths"].items():
+        operation = operations.get("get")
+        if operation is None or "{" in path:
+            continue
+        for parameter in operation.get("parameters", []):
+            if parameter["in"] != "query":
+                continue
+            checked += 1
+            answered = admin_api.get(path, {parameter["name"]: ""}).status_code
+            if (answered == 200) != bool(parameter.get("allowEmptyValue")):
+                disagreements.append((path, parameter["name"], answered, parameter.get("allowEmptyValue")))
+    assert checked > 50
+    assert disagreements == []

@@ -72,3 +72,22 @@ def document_errors(result, generator, request, public):
             for code, schema in errors.items():
                 responses.setdefault(code, _answer(code, schema))
     return result
+
+
+# Query parameters that refuse an empty value: a format, a page size and a grouping must be named.
+EMPTY_REFUSED = {"format", "page_size", "group_by"}
+
+
+def document_empty_values(result, generator, request, public):
+    """POSTPROCESSING_HOOKS entry: a filter sent empty (`?signed_before=`, as an HTML form sends
+    it) filters nothing, so the schema says it may be empty; each value of a list of choices
+    (`?status=signed&status=in_force`) must be one of them, and EMPTY_REFUSED must be given."""
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            for parameter in operation.get("parameters", []):
+                schema = parameter.get("schema", {})
+                items = schema.get("items", {}) if schema.get("type") == "array" else {}
+                refused = parameter["name"] in EMPTY_REFUSED or "enum" in items or "$ref" in items
+                if parameter.get("in") == "query" and not refused:
+                    parameter["allowEmptyValue"] = True
+    return result
