@@ -84,9 +84,8 @@ class UsedCountryListFilter(admin.SimpleListFilter):
     parameter_name = "country"
 
     def lookups(self, request, model_admin):
-        codes = (
-            model_admin.get_queryset(request).exclude(country="").order_by().values_list("country", flat=True).distinct()
-        )
+        records = model_admin.get_queryset(request).exclude(country="").order_by()
+        codes = records.values_list("country", flat=True).distinct()
         field = model_admin.model._meta.get_field("country")
         names = dict(field.get_choices(include_blank=False))
         return sorted(((code, names.get(code, code)) for code in codes), key=lambda choice: str(choice[1]))

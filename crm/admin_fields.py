@@ -32,7 +32,7 @@ def text_direction(db_field):
 
 
 class AmountInput(forms.TextInput):
-    """A text box rather than a number box, which refuses Arabic-Indic digits and separators."""
+    """A text box: a number box refuses Arabic-Indic digits and separators."""
 
     def __init__(self, attrs=None):
         super().__init__({"inputmode": "decimal", "dir": "ltr", "class": "vAmountField", **(attrs or {})})
@@ -71,7 +71,10 @@ class PreciseDate(date):
 
 class PreciseDateWidget(AdminDateWidget):
     def __init__(self, attrs=None, format=None):
-        hint = {"placeholder": _("YYYY[-MM[-DD]]"), "title": _("A year (2018), a month (2018-09) or a full date (2018-09-25).")}
+        hint = {
+            "placeholder": _("YYYY[-MM[-DD]]"),
+            "title": _("A year (2018), a month (2018-09) or a full date (2018-09-25)."),
+        }
         super().__init__({**hint, "dir": "ltr", "size": 12, **(attrs or {})}, format)
 
 
@@ -83,7 +86,9 @@ class PreciseDateField(DigitsDateField):
         "invalid": _("Enter a year (2018), a month (2018-09) or a full date (2018-09-25)."),
     }
     YEAR = re.compile(r"^(\d{4})$")
-    MONTH = re.compile(r"^(?:(?P<year>\d{4})[-/.](?P<month>\d{1,2})|(?P<month_first>\d{1,2})[-/.](?P<year_last>\d{4}))$")
+    MONTH = re.compile(
+        r"^(?:(?P<year>\d{4})[-/.](?P<month>\d{1,2})|(?P<month_first>\d{1,2})[-/.](?P<year_last>\d{4}))$"
+    )
 
     def to_python(self, value):
         if isinstance(value, str):
@@ -127,7 +132,8 @@ class CurrencyInput(forms.TextInput):
         )
 
     def get_context(self, name, value, attrs):
-        return {**super().get_context(name, value, attrs), "currencies": currency_choices((translation.get_language() or "en").split("-")[0])}
+        language = (translation.get_language() or "en").split("-")[0]
+        return {**super().get_context(name, value, attrs), "currencies": currency_choices(language)}
 
 
 class CurrencyCodeField(forms.CharField):
@@ -171,7 +177,9 @@ class AdminModelForm(forms.ModelForm):
         if self._errors:
             for name, errors in self._errors.items():
                 self._errors[name] = self.error_class(
-                    [self.labelled(message) for message in errors], error_class=errors.error_class, renderer=self.renderer
+                    [self.labelled(message) for message in errors],
+                    error_class=errors.error_class,
+                    renderer=self.renderer,
                 )
 
     def labelled(self, message):
@@ -210,9 +218,9 @@ class AdminFieldsMixin:
             kwargs.setdefault("form_class", CurrencyCodeField)
             kwargs.setdefault("widget", CurrencyInput)
         formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
-        if formfield is not None and isinstance(db_field, (models.CharField, models.TextField)) and not db_field.choices:
-            if isinstance(formfield.widget, (forms.TextInput, forms.Textarea)):
-                formfield.widget.attrs = {**formfield.widget.attrs, **text_direction(db_field)}
+        is_text = isinstance(db_field, (models.CharField, models.TextField)) and not db_field.choices
+        if formfield is not None and is_text and isinstance(formfield.widget, (forms.TextInput, forms.Textarea)):
+            formfield.widget.attrs = {**formfield.widget.attrs, **text_direction(db_field)}
         return formfield
 
     def get_fieldsets(self, request, obj=None):

@@ -77,7 +77,8 @@ class Section:
                 helper = ReadableHistoryContextHelper(self.model, record)
                 delta = record.diff_against(earlier, foreign_keys_are_objs=True)
                 for change in helper.context_for_delta_changes(delta):
-                    yield record.history_date, {**change, "field": f"{self.label} «{self.name(row)}»: {change['field']}"}
+                    field = f"{self.label} «{self.name(row)}»: {change['field']}"
+                    yield record.history_date, {**change, "field": field}
             previous[record.instance.pk] = record
 
     def restore(self, parent_pk, moment):
@@ -99,7 +100,9 @@ class SectionHistoryMixin:
     """For VersionedAdmin: history and revert of the inline rows that are not records of their own
     (a funding commitment shown on its agreement's page keeps its own history and revert)."""
 
-    restore_refused_message = _("Nothing was reverted: a section of the record cannot be put back as it was. %(reasons)s")
+    restore_refused_message = _(
+        "Nothing was reverted: a section of the record cannot be put back as it was. %(reasons)s"
+    )
 
     def history_sections(self):
         return [
@@ -135,8 +138,8 @@ class SectionHistoryMixin:
             except ValidationError as error:
                 # The request is one transaction (ATOMIC_REQUESTS): the revert is undone whole.
                 transaction.set_rollback(True)
-                self.message_user(request, self.restore_refused_message % {"reasons": " ".join(error.messages)},
-                                  messages.ERROR)
+                refusal = self.restore_refused_message % {"reasons": " ".join(error.messages)}
+                self.message_user(request, refusal, messages.ERROR)
                 return HttpResponseRedirect(request.get_full_path())
         return response
 
