@@ -264,3 +264,12 @@ def test_the_chart_is_mirrored_in_the_arabic_admin(seeded, admin_client):
     # Coordinates are never written with an Arabic decimal comma.
     svg = re.search(r'<svg class="funding-chart".*?</svg>', html, re.DOTALL).group(0)
     assert not re.search(r'(x|y|width)="\d+,\d', svg)
+
+
+def test_the_recent_changes_give_the_seed_data_reason_in_the_readers_language(seeded, admin_client):
+    admin_client.post("/i18n/setlang/", {"language": "ar", "next": "/admin/"})
+
+    html = admin_client.get("/admin/dashboard/").content.decode()
+
+    assert "حُمِّل من البيانات الأولية" in html
+    assert "Loaded from the seed data" not in html
