@@ -7,7 +7,7 @@ from rest_framework import routers
 from rest_framework.routers import DefaultRouter
 
 from agreements.views import AgreementViewSet, FundingCommitmentViewSet, PaymentViewSet
-from meetings.views import MeetingViewSet
+from meetings.views import MeetingViewSet, calendar_address, calendar_feed
 from network.dashboard import dashboard
 from network.views import OrganizationViewSet, PersonViewSet
 from partners.views import FocalAreaViewSet, SourceViewSet
@@ -33,6 +33,8 @@ router.register("sources", SourceViewSet)
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/dashboard/", admin.site.admin_view(dashboard), name="admin-dashboard"),
+    path("admin/calendar/", admin.site.admin_view(calendar_address), name="meetings-calendar-address"),
+    path("calendar/<str:secret>.ics", calendar_feed, name="meetings-calendar"),
     path("admin/", admin.site.urls),
     path("api/auth/token/", TokenLoginView.as_view(), name="api-token"),
     path("api/auth/token/revoke/", TokenRevokeView.as_view(), name="api-token-revoke"),

@@ -1,4 +1,7 @@
 """Meetings: dialogues, virtual discussions, official visits; who organised them and who took part."""
+import secrets
+
+from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -311,3 +314,26 @@ class MeetingFocalArea(models.Model):
 
     def __str__(self):
         return str(self.focal_area)
+
+
+def new_calendar_secret():
+    return secrets.token_urlsafe(32)
+
+
+class CalendarFeed(models.Model):
+    """A person's address for the meetings calendar. Calendar programs send no Authorization
+    header, so the address itself is the key: it shows what its owner may read, and is revoked or
+    replaced from the owner's calendar page."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="meeting_calendar", verbose_name=_("user")
+    )
+    secret = models.CharField(_("secret"), max_length=64, unique=True, default=new_calendar_secret)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("calendar address")
+        verbose_name_plural = _("calendar addresses")
+
+    def __str__(self):
+        return str(self.user)

@@ -15,7 +15,7 @@ from django_cte import CTE, with_cte
 from agreements.models import Agreement, AgreementParty
 from meetings.models import Meeting, MeetingOrganizer, Participant
 
-from partners.models import Organization, tagged_with_focal_area
+from partners.models import Organization, tagged_with_focal_area, units_of
 
 LINK_AGREEMENT = "agreement"
 LINK_MEETING = "meeting"
@@ -28,17 +28,6 @@ class PartnerFilter:
     contact_after: object = None
     contact_before: object = None
     include_units: bool = False
-
-
-def units_of(pk):
-    """The ids of an organisation's units at every depth, as a subquery (one recursive query
-    on both databases; UNION rather than UNION ALL, so a cycle ends)."""
-    table = Organization._meta.db_table
-    return RawSQL(
-        f"WITH RECURSIVE units(id) AS (SELECT id FROM {table} WHERE parent_id = %s "
-        f"UNION SELECT child.id FROM {table} child JOIN units ON child.parent_id = units.id) SELECT id FROM units",
-        [pk],
-    )
 
 
 def family_of(pk):

@@ -3,6 +3,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelatio
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
@@ -421,3 +422,13 @@ class Position(models.Model):
     def __str__(self):
         return f"{self.person}: {in_language(self.title_en, self.title_ar)}, {self.organization}"
 
+
+def units_of(pk):
+    """The ids of an organisation's units at every depth, as a subquery (one recursive query
+    on both databases; UNION rather than UNION ALL, so a cycle ends)."""
+    table = Organization._meta.db_table
+    return RawSQL(
+        f"WITH RECURSIVE units(id) AS (SELECT id FROM {table} WHERE parent_id = %s "
+        f"UNION SELECT child.id FROM {table} child JOIN units ON child.parent_id = units.id) SELECT id FROM units",
+        [pk],
+    )
