@@ -187,6 +187,7 @@ class FundingCommitmentFocalAreaInline(TabularInline):
 class FundingCommitmentAdmin(SpreadsheetExportMixin, NormalizedSearchAdmin):
     resource_classes = [FundingCommitmentResource]
     form = FundingCommitmentForm
+    change_list_template = "agreements/fundingcommitment_change_list.html"
     list_display = ["__str__", "state", "amount_shown", "currency", "received", "outstanding", "share_received"]
     list_filter = [
         "status", "currency", ("committed_on", admin.DateFieldListFilter), ("donor", UsedRelatedListFilter), "is_reported",

@@ -1,13 +1,22 @@
+from django.conf import settings
+from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import exceptions, viewsets
+from rest_framework import exceptions, renderers, viewsets
 from rest_framework.decorators import action
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from crm.api.concurrency import VersionedViewSetMixin
+from crm.api.errors import answer_in_json
 from crm.api.pagination import KeysetPagination
+from crm.api.permissions import ModelPermissions
 from crm.api.readpaths import DatabaseShapedReadMixin
+from partners.models import Organization
 
 from .filters import AgreementFilter, FundingCommitmentFilter, PaymentFilter
+from .iati import ReportingOrganisation, iati_activities
 from .models import Agreement, FundingCommitment, FundingCommitmentQuerySet, Payment
 from .serializers import (
     AgreementDetailSerializer,
@@ -115,3 +124,43 @@ class PaymentViewSet(DatabaseShapedReadMixin, viewsets.ModelViewSet):
     filterset_class = PaymentFilter
     ordering_fields = ["received_on", "amount", "id"]
     ordering = ["-received_on", "id"]
+
+
+class IATIXMLRenderer(renderers.BaseRenderer):
+    media_type = "application/xml"
+    format = "xml"
+    charset = None  # the document names its own encoding
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return data
+
+
+class IATIActivitiesView(APIView):
+    """The reporting organisation's contribution agreements as IATI 2.03 activities."""
+
+    renderer_classes = [IATIXMLRenderer, renderers.JSONRenderer]
+    permission_classes = [ModelPermissions]
+    queryset = FundingCommitment.objects.none()  # whose view permission reading needs
+
+    @extend_schema(
+        responses={(200, "application/xml"): OpenApiTypes.STR, 503: OpenApiTypes.OBJECT},
+        description=(
+            "One iati-activity per contribution agreement of the reporting organisation (settings: "
+            "IATI_REPORTING_ORG): participating organisations, commitments and incoming funds as "
+            "transactions in their own currency, titles and descriptions in English and Arabic. "
+            "Validates against the IATI 2.03 activities schema."
+        ),
+    )
+    def get(self, request, format=None):
+        settings_ = settings.IATI_REPORTING_ORG
+        record = Organization.objects.filter(acronym=settings_["acronym"]).first()
+        if not settings_["ref"] or record is None:
+            answer_in_json(request)
+            return Response(
+                {"detail": _("The IATI export is not set up: set DJANGO_IATI_REPORTING_ORG_REF (and the acronym).")},
+                status=503,
+            )
+        reporting = ReportingOrganisation(ref=settings_["ref"], type=settings_["type"], record=record)
+        response = HttpResponse(iati_activities(reporting), content_type="application/xml; charset=utf-8")
+        response["Content-Disposition"] = 'inline; filename="iati-activities.xml"'
+        return response

@@ -336,3 +336,12 @@ SPECTACULAR_SETTINGS = {
         "ParticipantRoleEnum": "meetings.models.Participant.Role",
     },
 }
+
+# The IATI 2.03 export (GET /api/iati/activities.xml) publishes the funding of one reporting
+# organisation: its IATI organisation identifier, as registered with IATI (the export answers 503
+# until it is set), its IATI organisation type (40: multilateral) and its acronym in the CRM.
+IATI_REPORTING_ORG = {
+    "ref": os.environ.get("DJANGO_IATI_REPORTING_ORG_REF", ""),
+    "type": os.environ.get("DJANGO_IATI_REPORTING_ORG_TYPE", "40"),
+    "acronym": os.environ.get("DJANGO_IATI_REPORTING_ORG_ACRONYM", "UNOCT"),
+}

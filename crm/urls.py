@@ -6,7 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework import routers
 from rest_framework.routers import DefaultRouter
 
-from agreements.views import AgreementViewSet, FundingCommitmentViewSet, PaymentViewSet
+from agreements.views import AgreementViewSet, FundingCommitmentViewSet, IATIActivitiesView, PaymentViewSet
 from meetings.views import MeetingViewSet, calendar_address, calendar_feed
 from network.dashboard import dashboard
 from network.views import OrganizationViewSet, PersonViewSet
@@ -46,6 +46,7 @@ urlpatterns = [
         login_required(SpectacularSwaggerSplitView.as_view(url_name="api-schema"), login_url="admin:login"),
         name="api-docs",
     ),
+    path("api/iati/activities.xml", IATIActivitiesView.as_view(), name="api-iati-activities"),
     path("api/", include(router.urls)),
 ]
 
