@@ -14,14 +14,14 @@ from django.db.models import F, Sum
 from django.db.models.functions import ExtractYear
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import numberformat, timezone, translation
-from django.utils.formats import get_format
+from django.utils import timezone, translation
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from agreements.models import Agreement, FundingCommitment, Payment, counted_commitments
 from crm.bilingual import in_language
 from crm.dates import DatePrecision, format_precise_date
+from crm.numerals import format_amount
 from meetings.models import Meeting
 from partners.models import Organization, Person
 
@@ -38,24 +38,6 @@ CHART_BAR_HEIGHT = 14
 CHART_DONOR_GAP = 14
 CHART_TOP = 34
 CHART_DONORS = 12
-
-
-def money(value):
-    """An amount in thousands and only the decimals it has: 75,000,000 and 1,250.5.
-
-    The separators are the language's; digits are grouped by three even where the language's
-    format leaves them ungrouped (Arabic), since amounts run to many millions.
-    """
-    value = Decimal(value or 0)
-    decimals = max(0, -value.normalize().as_tuple().exponent)
-    return numberformat.format(
-        value,
-        get_format("DECIMAL_SEPARATOR"),
-        decimal_pos=decimals,
-        grouping=3,
-        thousand_sep=get_format("THOUSAND_SEPARATOR"),
-        force_grouping=True,
-    )
 
 
 def funding_by_currency():
@@ -100,9 +82,9 @@ def funding_by_currency():
         for row in chain(figures["donors"], years):
             for key in ("pledged", "received", "outstanding"):
                 if key in row:
-                    row[f"{key}_text"] = money(row[key])
+                    row[f"{key}_text"] = format_amount(row[key])
             if row.get("outstanding", 0) < 0:
-                row["outstanding_text"] = _("overpaid by %(amount)s") % {"amount": money(-row["outstanding"])}
+                row["outstanding_text"] = _("overpaid by %(amount)s") % {"amount": format_amount(-row["outstanding"])}
                 row["overpaid"] = True
         result.append({
             "currency": currency,
@@ -146,7 +128,7 @@ def funding_chart(currency, donors):
                 "width": round(width, 1),
                 "value_x": x(bars_start + width + 4),
                 "value_y": y + CHART_BAR_HEIGHT / 2,
-                "text": money(value),
+                "text": format_amount(value),
             })
         rows.append({
             "donor": donor,
@@ -238,7 +220,7 @@ def history_label(entry):
             "donor": donor,
             "recipient": recipient,
             "currency": entry.currency,
-            "amount": money(entry.amount),
+            "amount": format_amount(entry.amount),
         }
     stem = "title" if hasattr(entry, "title_en") else "name"
     return in_language(getattr(entry, f"{stem}_en"), getattr(entry, f"{stem}_ar"))

@@ -273,3 +273,14 @@ def test_the_recent_changes_give_the_seed_data_reason_in_the_readers_language(se
 
     assert "حُمِّل من البيانات الأولية" in html
     assert "Loaded from the seed data" not in html
+
+
+def test_amounts_read_the_same_in_both_languages_grouped_by_commas(seeded, admin_client):
+    """Django's Arabic format groups thousands with a full stop ("75.000.000"), which reads as a
+    decimal point; the dashboard writes amounts as the admin's lists do."""
+    admin_client.post("/i18n/setlang/", {"language": "ar", "next": "/admin/"})
+
+    html = admin_client.get("/admin/dashboard/").content.decode()
+
+    assert "75,000,000" in html
+    assert "75.000.000" not in html
