@@ -122,13 +122,26 @@ class SectionHistoryMixin:
         for record in records:
             if not hasattr(record, "history_delta_changes"):
                 record.history_delta_changes = []
-        parent_pk = records[0].instance.pk
+        newest, oldest = records[0], records[-1]
+        parent_pk = newest.instance.pk
+        # The history is paged: rows changed after this page's newest save belong to a page before.
+        after_this_page = (
+            self.model.history.filter(**{self.model._meta.pk.attname: parent_pk}, history_date__gt=newest.history_date)
+            .order_by("history_date")
+            .values_list("history_date", flat=True)
+            .first()
+        )
         for section in self.history_sections():
             for moment, change in section.changes(parent_pk):
+                if after_this_page is not None and moment >= after_this_page:
+                    continue
                 # A page saves the record, then its rows: a row's change belongs to the latest
-                # save of the record made before it (or to its creation).
-                owner = next((record for record in records if record.history_date <= moment), records[-1])
-                owner.history_delta_changes.append(change)
+                # save of the record made before it, or to its creation.
+                owner = next((record for record in records if record.history_date <= moment), None)
+                if owner is None and oldest.history_type == "+":
+                    owner = oldest
+                if owner is not None:
+                    owner.history_delta_changes.append(change)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         response = super().history_form_view(request, object_id, version_id, extra_context)

@@ -292,3 +292,22 @@ def test_history_shows_and_revert_restores_a_removed_focal_area_with_readable_va
     agreement.refresh_from_db()
     assert agreement.status == "signed"
     assert list(agreement.focal_areas.values_list("name_en", flat=True)) == ["Youth engagement"]
+
+
+def test_a_paged_history_shows_each_rows_change_on_the_page_of_its_save(admin_client, monkeypatch):
+    from agreements.admin import AgreementAdmin
+
+    agreement = AgreementPartyFactory().agreement
+    area = FocalAreaFactory(name_en="Youth engagement")
+    url = reverse("admin:agreements_agreement_change", args=[agreement.pk])
+    page = admin_client.get(url)
+    prefix = _inline_prefix(page, AgreementFocalArea)
+    admin_client.post(url, {**submitted_form_data(page), f"{prefix}-TOTAL_FORMS": "1", f"{prefix}-0-focal_area": area.pk})
+    monkeypatch.setattr(AgreementAdmin, "history_list_per_page", 1)
+    history = reverse("admin:agreements_agreement_history", args=[agreement.pk])
+
+    newest = admin_client.get(history).context["page_obj"][0]
+    oldest = admin_client.get(history, {"p": 2}).context["page_obj"][0]
+
+    assert [change["new"] for change in newest.history_delta_changes] == ["Youth engagement"]
+    assert "Youth engagement" not in [change["new"] for change in oldest.history_delta_changes]
