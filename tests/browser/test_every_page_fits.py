@@ -31,22 +31,24 @@ def admin_pages(user):
             if hasattr(model, "history"):
                 yield f"{model._meta.app_label}-{model._meta.model_name}-history", f"{info}{first.pk}/history/"
     yield "dashboard", "/admin/dashboard/"
+    yield "calendar", "/admin/calendar/"
     yield "index", "/admin/"
 
 
 def logged_in_context(browser, live_server, user, language, width):
-    session = SessionStore()
-    session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session.create()
+    """A browser with `language` chosen, logged in as `user` (or logged out, if None)."""
     context = browser.new_context(locale="en-GB", viewport={"width": width, "height": 900})
     context.set_default_timeout(15_000)
     host = live_server.url.split("//")[1].split(":")[0]
-    context.add_cookies([
-        {"name": settings.SESSION_COOKIE_NAME, "value": session.session_key, "domain": host, "path": "/"},
-        {"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "domain": host, "path": "/"},
-    ])
+    cookies = [{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "domain": host, "path": "/"}]
+    if user is not None:
+        session = SessionStore()
+        session[SESSION_KEY] = str(user.pk)
+        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        session.create()
+        cookies.append({"name": settings.SESSION_COOKIE_NAME, "value": session.session_key, "domain": host, "path": "/"})
+    context.add_cookies(cookies)
     return context
 
 
@@ -72,9 +74,12 @@ OVERFLOW = """() => {
 def test_every_admin_page_fits_the_window(browser, live_server, superuser, language):
     too_wide = {}
     for width in WIDTHS:
-        context = logged_in_context(browser, live_server, superuser, language, width)
-        page = context.new_page()
-        for name, path in admin_pages(superuser):
+        staff = logged_in_context(browser, live_server, superuser, language, width)
+        newcomer = logged_in_context(browser, live_server, None, language, width)
+        staff_page, newcomer_page = staff.new_page(), newcomer.new_page()
+        pages = [(newcomer_page, "login", "/admin/login/")]
+        pages += [(staff_page, name, path) for name, path in admin_pages(superuser)]
+        for page, name, path in pages:
             response = page.goto(f"{live_server.url}{path}")
             assert response.status == 200, (path, response.status)
             assert page.locator("html").get_attribute("lang") == language
@@ -84,5 +89,6 @@ def test_every_admin_page_fits_the_window(browser, live_server, superuser, langu
             if width == 1440:
                 (SCREENSHOTS / "pages").mkdir(parents=True, exist_ok=True)
                 page.screenshot(path=SCREENSHOTS / "pages" / f"{language}-{name}.png", full_page=True)
-        context.close()
+        staff.close()
+        newcomer.close()
     assert too_wide == {}, "\n".join(f"{where}: {measured}" for where, measured in too_wide.items())

@@ -105,6 +105,7 @@ def test_a_wrong_or_revoked_address_is_not_found_and_no_role_reads_nothing(
 def test_the_calendar_page_creates_replaces_and_revokes_the_address(viewer_client, viewer):
     page = viewer_client.get("/admin/calendar/")
     assert page.status_code == 200 and "You have no calendar address." in page.content.decode()
+    assert "?organization=ID" in page.content.decode() and "<id>" not in page.content.decode()
 
     viewer_client.post("/admin/calendar/", {"action": "create"})
     first = CalendarFeed.objects.get(user=viewer).secret
