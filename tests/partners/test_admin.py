@@ -391,3 +391,17 @@ def test_the_country_filter_lists_only_the_countries_of_organisations_in_the_lan
     assert list(filtered.context["cl"].result_list) == [jordanian]
     admin_client.post("/i18n/setlang/", {"language": "ar", "next": "/admin/"})
     assert "قطر" in admin_client.get("/admin/partners/organization/").content.decode()
+
+
+def test_the_arabic_history_dates_read_in_arabic_order(admin_client):
+    from django.utils import formats, timezone, translation
+
+    organisation = OrganizationFactory()
+    admin_client.post("/i18n/setlang/", {"language": "ar", "next": "/admin/"})
+
+    html = admin_client.get(f"/admin/partners/organization/{organisation.pk}/history/").content.decode()
+
+    created = timezone.localtime(organisation.history.get().history_date)
+    with translation.override("ar"):
+        month = formats.date_format(created, "F")
+    assert f"{created.day} {month} {created.year}، {created:%H:%M}" in html
