@@ -13,6 +13,8 @@ from django.db.models import Q
 from django.db.models.lookups import GreaterThanOrEqual
 from django.utils.translation import gettext_lazy as _
 
+from .numerals import WESTERN_DIGITS
+
 ARABIC_LETTER_FOLDS = str.maketrans(
     {
         "أ": "ا",
@@ -27,7 +29,6 @@ ARABIC_LETTER_FOLDS = str.maketrans(
         "ک": "ك",  # Farsi keheh U+06A9
     }
 )
-EASTERN_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 TATWEEL = "\u0640"
 # Format characters (Cf) cover bidi controls, zero-width joiners and the byte-order mark; control
 # characters (Cc) other than tabs and line breaks are never part of a name, and PostgreSQL
@@ -59,7 +60,7 @@ def normalize_name(text):
             characters.append(" ")
         else:
             characters.append(character)
-    text = "".join(characters).translate(EASTERN_DIGITS).casefold()
+    text = "".join(characters).translate(WESTERN_DIGITS).casefold()
     text = WHITESPACE.sub(" ", text).strip()
     return ABD_PREFIX.sub("عبد", text)
 
