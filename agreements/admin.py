@@ -1,6 +1,6 @@
 from django import forms
 from django.contrib import admin
-from django.db.models import F, Prefetch, Sum
+from django.db.models import F, Prefetch
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -75,7 +75,7 @@ class FundingCommitmentForm(AdminModelForm):
         amount, instance = cleaned_data.get("amount"), self.instance
         # A lowered amount on a page that does not show the payments (the agreement's).
         if amount is not None and instance.pk and not self.has_payment_rows():
-            received = instance.payments.aggregate(total=Sum("amount"))["total"] or 0
+            received = FundingCommitment.objects.with_received().values_list("received", flat=True).get(pk=instance.pk)
             if received > amount and not cleaned_data.get("confirm_overpayment"):
                 self.add_error("amount", overpayment_warning(cleaned_data.get("currency"), amount, received))
         return cleaned_data
