@@ -4,7 +4,7 @@ label, related records by their name, nothing as a dash."""
 from datetime import timedelta
 
 from django.contrib import messages
-from django.contrib.admin.utils import unquote
+from django.contrib.admin.utils import flatten, unquote
 from django.contrib.contenttypes.admin import GenericInlineModelAdmin
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -39,18 +39,13 @@ class Section:
     def __init__(self, parent_model, inline_class):
         self.model = inline_class.model
         self.label = capfirst(inline_class.verbose_name or self.model._meta.verbose_name)
-        self.shown_field = self._first_field(inline_class)
+        self.shown_field = flatten(inline_class.fields)[0] if inline_class.fields else None
         if issubclass(inline_class, GenericInlineModelAdmin):
             self.content_type = ContentType.objects.get_for_model(parent_model)
             self.link = (inline_class.ct_field, inline_class.ct_fk_field)
         else:
             self.content_type = None
             self.link = _get_foreign_key(parent_model, self.model, fk_name=inline_class.fk_name).attname
-
-    @staticmethod
-    def _first_field(inline_class):
-        first = (inline_class.fields or [None])[0]
-        return first[0] if isinstance(first, (list, tuple)) else first
 
     def rows_of(self, parent_pk):
         if self.content_type is None:
@@ -67,8 +62,8 @@ class Section:
         records = self.model.history.filter(**self.rows_of(parent_pk)).order_by("history_date", "history_id")
         previous = {}
         for record in records:
-            row = record.instance
-            earlier = previous.get(record.instance.pk)
+            row = record.instance  # built anew on each access: read once
+            earlier = previous.get(row.pk)
             if record.history_type == "+":
                 yield record.history_date, {"field": self.label, "old": NOTHING, "new": self.name(row)}
             elif record.history_type == "-":
@@ -79,7 +74,7 @@ class Section:
                 for change in helper.context_for_delta_changes(delta):
                     field = f"{self.label} «{self.name(row)}»: {change['field']}"
                     yield record.history_date, {**change, "field": field}
-            previous[record.instance.pk] = record
+            previous[row.pk] = record
 
     def restore(self, parent_pk, moment):
         """Put the rows back as they were at `moment`: add the removed, remove the added."""
@@ -123,7 +118,7 @@ class SectionHistoryMixin:
             if not hasattr(record, "history_delta_changes"):
                 record.history_delta_changes = []
         newest, oldest = records[0], records[-1]
-        parent_pk = newest.instance.pk
+        parent_pk = getattr(newest, self.model._meta.pk.attname)
         # The history is paged: rows changed after this page's newest save belong to a page before.
         after_this_page = (
             self.model.history.filter(**{self.model._meta.pk.attname: parent_pk}, history_date__gt=newest.history_date)
