@@ -175,16 +175,18 @@ class AdminModelForm(forms.ModelForm):
     def full_clean(self):
         super().full_clean()
         if self._errors:
+            labels = {field.name: capfirst(field.verbose_name) for field in self._meta.model._meta.fields}
+            labels.update({name: field.label for name, field in self.fields.items() if field.label})
             for name, errors in self._errors.items():
                 self._errors[name] = self.error_class(
-                    [self.labelled(message) for message in errors],
+                    [self.labelled(message, labels) for message in errors],
                     error_class=errors.error_class,
                     renderer=self.renderer,
                 )
 
-    def labelled(self, message):
-        labels = {field.name: capfirst(field.verbose_name) for field in self._meta.model._meta.fields}
-        labels.update({name: field.label for name, field in self.fields.items() if field.label})
+    @staticmethod
+    def labelled(message, labels):
+        """`message` with the field names in its parentheses replaced by their `labels`."""
         opening, closing = ("«", "»") if translation.get_language_bidi() else ("“", "”")
 
         def label_names(match):
