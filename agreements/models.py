@@ -15,11 +15,12 @@ from crm.constraints import FieldCheckConstraint, FieldUniqueConstraint, ends_af
 from crm.numerals import format_amount
 from crm.dates import DatePrecision, date_precision_constraint, format_precise_date
 from crm.search import SearchableModel
+from crm.sync import SyncedModel
 from crm.versioning import VersionedModel
 from partners.models import Citation, FocalArea, Organization, Person
 
 
-class Agreement(SearchableModel, VersionedModel):
+class Agreement(SearchableModel, VersionedModel, SyncedModel):
     class Kind(models.TextChoices):
         MOU = "mou", _("memorandum of understanding")
         CONTRIBUTION_AGREEMENT = "contribution_agreement", _("contribution agreement")
@@ -64,7 +65,7 @@ class Agreement(SearchableModel, VersionedModel):
     )
     notes = models.TextField(_("notes"), blank=True)
     citations = GenericRelation(Citation)
-    history = HistoricalRecords(excluded_fields=["version"])
+    history = HistoricalRecords(excluded_fields=["version", "updated_at"])
 
     class Meta:
         verbose_name = _("agreement")
@@ -366,7 +367,7 @@ class FundingCommitmentQuerySet(models.QuerySet):
             return [dict(zip(names, row)) for row in cursor.fetchall()]
 
 
-class FundingCommitment(VersionedModel):
+class FundingCommitment(VersionedModel, SyncedModel):
     """Money a donor pledged or committed to a recipient; what arrived is its list of payments."""
 
     class Status(models.TextChoices):
@@ -418,7 +419,7 @@ class FundingCommitment(VersionedModel):
         FocalArea, through="FundingCommitmentFocalArea", related_name="commitments", blank=True, verbose_name=_("focal areas")
     )
     citations = GenericRelation(Citation)
-    history = HistoricalRecords(excluded_fields=["version"])
+    history = HistoricalRecords(excluded_fields=["version", "updated_at"])
 
     objects = FundingCommitmentQuerySet.as_manager()
 
@@ -492,7 +493,7 @@ class FundingCommitmentFocalArea(models.Model):
         return str(self.focal_area)
 
 
-class Payment(models.Model):
+class Payment(SyncedModel):
     """Money received against a commitment, in the commitment's currency."""
 
     commitment = models.ForeignKey(
@@ -503,7 +504,7 @@ class Payment(models.Model):
     reference = models.CharField(_("reference"), max_length=100, blank=True)
     note = models.TextField(_("note"), blank=True)
     citations = GenericRelation(Citation)
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         verbose_name = _("payment")

@@ -88,7 +88,7 @@ class AgreementSerializer(ModelValidatedSerializer, serializers.HyperlinkedModel
             "id", "api_url", "kind", "status", "title_en", "title_ar", "summary_en", "summary_ar",
             "signed_on", "signed_precision", "signed_is_inferred", "signed_note",
             "signed_place_en", "signed_place_ar", "effective_on", "expires_on",
-            "parties", "witnesses", "focal_area_ids", "focal_areas", "commitments", "notes", "version",
+            "parties", "witnesses", "focal_area_ids", "focal_areas", "commitments", "notes", "updated_at", "version",
         ]
         read_only_fields = ["version"]
 
@@ -105,7 +105,7 @@ class PaymentSerializer(ModelValidatedSerializer, serializers.HyperlinkedModelSe
 
     class Meta:
         model = Payment
-        fields = ["id", "api_url", "commitment_id", "received_on", "amount", "reference", "note"]
+        fields = ["id", "api_url", "commitment_id", "received_on", "amount", "reference", "note", "updated_at"]
 
 
 class CommitmentPaymentSerializer(serializers.ModelSerializer):
@@ -141,7 +141,7 @@ class FundingCommitmentSerializer(ModelValidatedSerializer, serializers.Hyperlin
             "amount", "currency", "status", "iati_transaction_type",
             "committed_on", "committed_precision", "period_starts_on", "period_months", "period_ends_on",
             "purpose_en", "purpose_ar", "is_reported", "received", "outstanding", "is_overpaid", "payments",
-            "focal_area_ids", "focal_areas", "version",
+            "focal_area_ids", "focal_areas", "updated_at", "version",
         ]
         read_only_fields = ["version"]
 

@@ -12,7 +12,8 @@ def add_word_similarity_to_sqlite(sender, connection, **kwargs):
 
 
 class CrmConfig(AppConfig):
-    """The foundation: base models, helpers and API pieces, and the project's commands; no models of its own."""
+    """The foundation: base models, helpers and API pieces, and the project's commands; its one
+    table lists deleted records for incremental sync."""
 
     name = "crm"
     verbose_name = _("Partnership CRM")
@@ -26,4 +27,10 @@ class CrmConfig(AppConfig):
         # Every list and detail read straight from the database is planned at start-up, so a
         # serializer field the read path cannot express stops `runserver`, `migrate` and `check`.
         checks.register(check_read_plans)
+
+        from . import sync
+        from .urls import router
+
+        # Every list's records are stamped when anything their representation shows changes.
+        sync.follow_resources(router.registry)
 

@@ -269,6 +269,8 @@ REST_FRAMEWORK = {
         "crm.api.filters.QueryStringFilterBackend",
         "crm.api.filters.NormalizedSearchFilter",
         "rest_framework.filters.OrderingFilter",
+        # Last: a list of changes is in the order they happened, whatever ordering came before.
+        "crm.api.filters.UpdatedAfterFilter",
     ],
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
@@ -299,6 +301,13 @@ REST_KNOX = {
     "TOKEN_TTL": timedelta(days=int(os.environ.get("DJANGO_API_TOKEN_DAYS", "30"))),
     "AUTO_REFRESH": True,
 }
+
+# Incremental sync (README, Keeping a copy in sync). A sync's resume point stays this far behind
+# the clock, so a change whose transaction commits after a quicker one's (a long import) is
+# still served by the next sync; re-served rows are harmless to a mirror that upserts by id.
+SYNC_SETTLE_SECONDS = int(os.environ.get("DJANGO_SYNC_SETTLE_SECONDS", "300"))
+# Deletions are listed this long, and at least as long as an API token lives.
+SYNC_DELETIONS_KEPT_DAYS = int(os.environ.get("DJANGO_SYNC_DELETIONS_DAYS", "90"))
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Partnership CRM API",

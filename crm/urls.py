@@ -13,6 +13,7 @@ from network.views import OrganizationViewSet, PersonViewSet
 from partners.views import FocalAreaViewSet, SourceViewSet
 
 from .api.permissions import HasStaffRole
+from .api.sync import ChangesView
 from .auth import TokenLoginView, TokenRevokeAllView, TokenRevokeView
 
 class APIRootView(routers.APIRootView):
@@ -46,6 +47,7 @@ urlpatterns = [
         login_required(SpectacularSwaggerSplitView.as_view(url_name="api-schema"), login_url="admin:login"),
         name="api-docs",
     ),
+    path("api/changes/", ChangesView.as_view(), name="api-changes"),
     path("api/iati/activities.xml", IATIActivitiesView.as_view(), name="api-iati-activities"),
     path("api/", include(router.urls)),
 ]

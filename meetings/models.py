@@ -20,6 +20,7 @@ from crm.constraints import (
 )
 from crm.dates import DatePrecision, date_precision_constraint, format_precise_date
 from crm.search import SearchableModel
+from crm.sync import SyncedModel
 from crm.trees import clean_ancestry
 from crm.versioning import VersionedModel
 from partners.models import Citation, FocalArea, Organization, Person
@@ -32,7 +33,7 @@ class CountQualifier(models.TextChoices):
     ABOUT = "about", _("about")
 
 
-class Meeting(SearchableModel, VersionedModel):
+class Meeting(SearchableModel, VersionedModel, SyncedModel):
     class Kind(models.TextChoices):
         STRATEGIC_DIALOGUE = "strategic_dialogue", _("strategic dialogue")
         VIRTUAL_DISCUSSION = "virtual_discussion", _("virtual discussion")
@@ -101,7 +102,7 @@ class Meeting(SearchableModel, VersionedModel):
     )
     notes = models.TextField(_("notes"), blank=True)
     citations = GenericRelation(Citation)
-    history = HistoricalRecords(excluded_fields=["version"])
+    history = HistoricalRecords(excluded_fields=["version", "updated_at"])
 
     class Meta:
         verbose_name = _("meeting")

@@ -98,7 +98,7 @@ class MeetingSerializer(ModelValidatedSerializer, serializers.HyperlinkedModelSe
             "reported_participants", "reported_participants_qualifier",
             "reported_organizations", "reported_organizations_qualifier",
             "follows_id", "follows", "organizers", "sessions", "participants",
-            "related_agreement_ids", "related_agreements", "focal_area_ids", "focal_areas", "notes", "version",
+            "related_agreement_ids", "related_agreements", "focal_area_ids", "focal_areas", "notes", "updated_at", "version",
         ]
         read_only_fields = ["version"]
 

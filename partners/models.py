@@ -18,6 +18,7 @@ from crm.constraints import (
 )
 from crm.dates import DatePrecision, date_precision_constraint, format_precise_date
 from crm.search import SearchableModel
+from crm.sync import SyncedModel
 from crm.trees import clean_ancestry
 from crm.versioning import VersionedModel
 
@@ -37,7 +38,7 @@ class NameKind(models.TextChoices):
     FORMER_NAME = "former", _("former name")
 
 
-class Source(VersionedModel):
+class Source(VersionedModel, SyncedModel):
     """A document that facts were taken from: a press release, a newspaper article."""
 
     slug = models.SlugField(_("identifier"), unique=True)
@@ -61,7 +62,7 @@ class Source(VersionedModel):
     dateline = models.CharField(_("dateline as written"), max_length=200, blank=True)
     text = models.TextField(_("full text"), blank=True)
     notes = models.TextField(_("notes"), blank=True)
-    history = HistoricalRecords(excluded_fields=["version"])
+    history = HistoricalRecords(excluded_fields=["version", "updated_at"])
 
     class Meta:
         verbose_name = _("source")
@@ -121,7 +122,7 @@ class Citation(models.Model):
             raise ValidationError({"quote": _("The passage does not occur in the source's text.")})
 
 
-class FocalArea(SearchableModel, VersionedModel):
+class FocalArea(SearchableModel, VersionedModel, SyncedModel):
     """A theme the work serves, in a two-level taxonomy (PCVE → youth engagement)."""
 
     code = models.SlugField(_("code"), unique=True)
@@ -136,7 +137,7 @@ class FocalArea(SearchableModel, VersionedModel):
         verbose_name=_("broader area"),
     )
     citations = GenericRelation(Citation)
-    history = HistoricalRecords(excluded_fields=["version"])
+    history = HistoricalRecords(excluded_fields=["version", "updated_at"])
 
     class Meta:
         verbose_name = _("focal area")
@@ -174,7 +175,7 @@ def tagged_with_focal_area(code, path=""):
     return models.Q(**{f"{prefix}focal_areas__code": code}) | models.Q(**{f"{prefix}focal_areas__parent__code": code})
 
 
-class Organization(SearchableModel, VersionedModel):
+class Organization(SearchableModel, VersionedModel, SyncedModel):
     class Kind(models.TextChoices):
         UN_ENTITY = "un_entity", _("UN entity")
         MEMBER_STATE = "member_state", _("member state")
@@ -214,7 +215,7 @@ class Organization(SearchableModel, VersionedModel):
     website = models.URLField(_("website"), blank=True)
     notes = models.TextField(_("notes"), blank=True)
     citations = GenericRelation(Citation)
-    history = HistoricalRecords(excluded_fields=["version"])
+    history = HistoricalRecords(excluded_fields=["version", "updated_at"])
 
     class Meta:
         verbose_name = _("organisation")
@@ -292,7 +293,7 @@ class OrganizationName(SearchableModel):
         return [self.name]
 
 
-class Person(SearchableModel, VersionedModel):
+class Person(SearchableModel, VersionedModel, SyncedModel):
     name_en = models.CharField(_("name in English"), max_length=200, blank=True)
     name_ar = models.CharField(_("name in Arabic"), max_length=200, blank=True)
     honorific_en = models.CharField(
@@ -303,7 +304,7 @@ class Person(SearchableModel, VersionedModel):
     )
     notes = models.TextField(_("notes"), blank=True)
     citations = GenericRelation(Citation)
-    history = HistoricalRecords(excluded_fields=["version"])
+    history = HistoricalRecords(excluded_fields=["version", "updated_at"])
 
     class Meta:
         verbose_name = _("person")

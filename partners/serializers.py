@@ -72,7 +72,7 @@ class OrganizationSerializer(ModelValidatedSerializer, serializers.HyperlinkedMo
             "id", "api_url", "name_en", "name_ar", "acronym", "kind", "parent_id", "parent", "country",
             "headquarters_city_en", "headquarters_city_ar",
             "founded_on", "founded_precision", "founded_is_inferred", "founded_note",
-            "website", "notes", "aliases", "version",
+            "website", "notes", "aliases", "updated_at", "version",
         ]
         read_only_fields = ["version"]
 
@@ -101,7 +101,7 @@ class PersonSerializer(ModelValidatedSerializer, serializers.HyperlinkedModelSer
         model = Person
         fields = [
             "id", "api_url", "name_en", "name_ar", "honorific_en", "honorific_ar", "notes",
-            "aliases", "positions", "version",
+            "aliases", "positions", "updated_at", "version",
         ]
         read_only_fields = ["version"]
 
@@ -113,7 +113,7 @@ class FocalAreaSerializer(ModelValidatedSerializer, serializers.HyperlinkedModel
 
     class Meta:
         model = FocalArea
-        fields = ["id", "api_url", "code", "name_en", "name_ar", "parent_id", "version"]
+        fields = ["id", "api_url", "code", "name_en", "name_ar", "parent_id", "updated_at", "version"]
         read_only_fields = ["version"]
 
 
@@ -122,6 +122,6 @@ class SourceSerializer(ModelValidatedSerializer, serializers.HyperlinkedModelSer
         model = Source
         fields = [
             "id", "api_url", "slug", "title", "title_en", "publisher", "url", "file_name", "language",
-            "published_on", "published_precision", "dateline", "text", "notes", "version",
+            "published_on", "published_precision", "dateline", "text", "notes", "updated_at", "version",
         ]
         read_only_fields = ["version"]

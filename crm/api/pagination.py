@@ -1,11 +1,14 @@
 """Keyset pages: `next` and `previous` links that go on from the last row seen."""
 import copy
+from datetime import timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.core import signing
 from django.core.exceptions import FieldDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import F, OrderBy, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, pagination
 from rest_framework.response import Response
@@ -57,6 +60,7 @@ class KeysetPagination(pagination.BasePagination):
         """One page of the queryset's rows, one query whatever the page size. `fetch(queryset,
         key_columns)` reads them (values() with the key columns, say); by default instances."""
         self.request = request
+        self.view = view
         self.page_size = self.get_page_size(request)
         self.keys = ordering_keys(queryset)
         self.signature = [key.signature for key in self.keys]
@@ -64,7 +68,15 @@ class KeysetPagination(pagination.BasePagination):
         self.count = queryset.count() if self.count_asked_for(request) else None
         keys = [key.reversed() for key in self.keys] if direction == "before" else self.keys
         rows = keyset_page(queryset, keys, position, self.page_size + 1, fetch)
-        return self.cut_page(rows, direction, position, lambda row: row_position(row, self.keys))
+        rows = self.cut_page(rows, direction, position, lambda row: row_position(row, self.keys))
+        since = getattr(view, "changes_since", None)
+        if since is not None:
+            # The list is in the order of its changes (crm/api/sync.py): the first key is the time.
+            column = self.keys[0].column
+            last = rows[-1] if rows else None
+            last_served = last[column] if isinstance(last, dict) else getattr(last, column, None)
+            self.sync_from = resume_point(since, last_served, more=self.next_position is not None)
+        return rows
 
     def cut_page(self, rows, direction, position, position_of):
         """The page out of `rows`, read nearest first from the cursor's position and one more
@@ -105,6 +117,8 @@ class KeysetPagination(pagination.BasePagination):
 
     def get_paginated_response(self, data):
         body = {"next": self._link("after", self.next_position), "previous": self._link("before", self.previous_position)}
+        if getattr(self, "sync_from", None) is not None:
+            body["sync_from"] = self.sync_from.isoformat().replace("+00:00", "Z")
         if self.count is not None:
             body["count"] = self.count
         body["results"] = data
@@ -118,6 +132,11 @@ class KeysetPagination(pagination.BasePagination):
                 "next": {"type": "string", "nullable": True, "format": "uri"},
                 "previous": {"type": "string", "nullable": True, "format": "uri"},
                 "count": {"type": "integer", "description": "Only with ?count=true."},
+                "sync_from": {
+                    "type": "string",
+                    "format": "date-time",
+                    "description": "Only with updated_after (or on /api/changes/): where the next sync starts.",
+                },
                 "results": schema,
             },
         }
@@ -146,6 +165,20 @@ class KeysetPagination(pagination.BasePagination):
                 "schema": {"type": "boolean"},
             },
         ]
+
+
+def resume_point(since, last_served, more):
+    """Where the next sync starts: every change at or before it has been served.
+
+    The point stays SYNC_SETTLE_SECONDS behind the clock, because a change is stamped when it is
+    saved but seen only when its transaction commits; a slow transaction's changes would
+    otherwise fall behind a point already passed. On a page with more to come it is also just
+    before the page's last change, as changes stamped the same instant may continue on the next page.
+    """
+    point = timezone.now() - timedelta(seconds=settings.SYNC_SETTLE_SECONDS)
+    if more:
+        point = min(point, last_served - timedelta(microseconds=1))
+    return max(point, since)
 
 
 def row_position(row, keys):

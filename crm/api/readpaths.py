@@ -308,7 +308,9 @@ def shaped_list_response(view, queryset, plan):
         return represent_rows(rows, plan, request)
 
     if is_export(request):
-        view.paginator.get_page_size(request)  # a bad page_size is refused here too, not ignored
+        # A bad page_size or count is refused here too, not ignored.
+        view.paginator.get_page_size(request)
+        view.paginator.count_asked_for(request)
         return stream_csv(queryset, fetch, represent, csv_columns(plan), view)
     rows = view.paginator.paginate_queryset(queryset, request, view, fetch=fetch)
     return view.paginator.get_paginated_response(represent(rows))
