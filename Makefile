@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: install run serve seed test test-postgres check clean bench bench-http bench-durability
+.PHONY: install run serve seed test test-postgres check clean bench bench-http bench-durability extract-eval
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -69,6 +69,10 @@ bench-http: install
 	$(BIN)/python -m bench.http --size $(BENCH_HTTP_SIZE)
 
 # Acknowledged writes survive killed workers and a PostgreSQL restart; If-Match stops lost updates.
+# The press-release extractor on the five seed releases: facts found, wrong, missed, invented.
+extract-eval: install
+	$(BIN)/python -m bench.extract_eval
+
 bench-durability: install
 	$(BIN)/python -m bench.durability
 

@@ -332,6 +332,7 @@ SPECTACULAR_SETTINGS = {
     # One named enum per choice set, so generated clients get readable type names.
     "ENUM_NAME_OVERRIDES": {
         "DatePrecisionEnum": "crm.dates.DatePrecision",
+        "ReleaseRecordTypeEnum": "network.press_releases.RECORD_TYPES",
         "LanguageEnum": "partners.models.Language",
         "NameKindEnum": "partners.models.NameKind",
         "OrganizationKindEnum": "partners.models.Organization.Kind",

@@ -9,7 +9,8 @@ from rest_framework.routers import DefaultRouter
 from agreements.views import AgreementViewSet, FundingCommitmentViewSet, IATIActivitiesView, PaymentViewSet
 from meetings.views import MeetingViewSet, calendar_address, calendar_feed
 from network.dashboard import dashboard
-from network.views import OrganizationViewSet, PersonViewSet
+from network.release_import import import_press_release
+from network.views import OrganizationViewSet, PersonViewSet, PressReleaseConfirmView, PressReleaseExtractView
 from partners.views import FocalAreaViewSet, SourceViewSet
 
 from .api.permissions import HasStaffRole
@@ -34,6 +35,7 @@ router.register("sources", SourceViewSet)
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/dashboard/", admin.site.admin_view(dashboard), name="admin-dashboard"),
+    path("admin/press-release/", admin.site.admin_view(import_press_release), name="admin-press-release-import"),
     path("admin/calendar/", admin.site.admin_view(calendar_address), name="meetings-calendar-address"),
     path("calendar/<str:secret>.ics", calendar_feed, name="meetings-calendar"),
     path("admin/", admin.site.urls),
@@ -47,6 +49,8 @@ urlpatterns = [
         login_required(SpectacularSwaggerSplitView.as_view(url_name="api-schema"), login_url="admin:login"),
         name="api-docs",
     ),
+    path("api/press-releases/extract/", PressReleaseExtractView.as_view(), name="api-press-release-extract"),
+    path("api/press-releases/", PressReleaseConfirmView.as_view(), name="api-press-releases"),
     path("api/changes/", ChangesView.as_view(), name="api-changes"),
     path("api/iati/activities.xml", IATIActivitiesView.as_view(), name="api-iati-activities"),
     path("api/", include(router.urls)),

@@ -2,8 +2,11 @@
 agreements, commitments and partner list, and people by the meetings they attended."""
 from django_filters import utils
 from drf_spectacular.utils import extend_schema
+from rest_framework import permissions, serializers, status
 from rest_framework.decorators import action
 from rest_framework.generics import get_object_or_404
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from crm.api.exports import is_export
 from crm.api.filters import NormalizedSearchFilter
@@ -11,8 +14,10 @@ from crm.api.readpaths import ReadPlan, shaped_list_response
 from partners import views as partner_views
 from partners.models import Organization
 
+from .extraction import extract
 from .filters import NetworkOrganizationFilter, NetworkPersonFilter, PartnerListFilter
 from .partnerships import partner_queryset
+from .press_releases import DraftEvent, ReviewedReleaseSerializer
 from .serializers import NetworkOrganizationSerializer, OrganizationDetailSerializer, PartnerSerializer
 
 
@@ -60,3 +65,65 @@ class OrganizationViewSet(partner_views.OrganizationViewSet):
 
 class PersonViewSet(partner_views.PersonViewSet):
     filterset_class = NetworkPersonFilter
+
+
+class CanImportReleases(permissions.BasePermission):
+    """Importing a release creates agreements, meetings, organisations and people: an editor's work."""
+
+    needed = ["agreements.add_agreement", "meetings.add_meeting", "partners.add_organization", "partners.add_person"]
+
+    def has_permission(self, request, view):
+        return bool(request.user and request.user.is_authenticated and request.user.has_perms(self.needed))
+
+
+class ReleaseToExtract(serializers.Serializer):
+    text = serializers.CharField(max_length=100_000)
+    url = serializers.URLField(required=False, allow_blank=True)
+    outlet = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    published_on = serializers.DateField(required=False, allow_null=True)
+
+
+class ExtractedDraft(serializers.Serializer):
+    language = serializers.ChoiceField(["ar", "en"])
+    events = DraftEvent(many=True)
+
+
+class ConfirmedReleaseAnswer(serializers.Serializer):
+    source = serializers.IntegerField(help_text="The source the citations quote.")
+    created = serializers.ListField(child=serializers.DictField(), help_text="[{type, id}] of each record made.")
+    attached = serializers.ListField(
+        child=serializers.DictField(), help_text="[{type, id}] of records already held that now cite the release."
+    )
+
+
+class PressReleaseExtractView(APIView):
+    """The draft of every agreement and meeting a release reports, for review; writes nothing."""
+
+    permission_classes = [CanImportReleases]
+
+    @extend_schema(request=ReleaseToExtract, responses={200: ExtractedDraft})
+    def post(self, request):
+        release = ReleaseToExtract(data=request.data)
+        release.is_valid(raise_exception=True)
+        draft = extract(release.validated_data["text"], release.validated_data.get("published_on"))
+        return Response(draft.as_json())
+
+
+class PressReleaseConfirmView(APIView):
+    """A reviewed draft made into records, in one transaction: all of it, or a 400 and nothing."""
+
+    permission_classes = [CanImportReleases]
+
+    @extend_schema(request=ReviewedReleaseSerializer, responses={201: ConfirmedReleaseAnswer})
+    def post(self, request):
+        reviewed = ReviewedReleaseSerializer(data=request.data)
+        reviewed.is_valid(raise_exception=True)
+        result = reviewed.save()
+        return Response(
+            {
+                "source": result.source.pk,
+                "created": [{"type": kind, "id": pk} for kind, pk in result.created],
+                "attached": [{"type": kind, "id": pk} for kind, pk in result.attached],
+            },
+            status=status.HTTP_201_CREATED,
+        )
