@@ -149,6 +149,9 @@ class ReviewedReleaseSerializer(serializers.Serializer):
     language = serializers.ChoiceField(Language.choices, required=False)
     events = DraftEvent(many=True)
 
+    def validate_text(self, text):
+        return plain_line_ends(text)
+
     def validate(self, attrs):
         for index, event in enumerate(attrs["events"]):
             for number, citation in enumerate(event.get("citations", [])):
@@ -163,6 +166,11 @@ class ReviewedReleaseSerializer(serializers.Serializer):
             return confirm(self.validated_data)
         except DjangoValidationError as error:
             raise serializers.ValidationError(error.message_dict if hasattr(error, "error_dict") else error.messages) from None
+
+
+def plain_line_ends(text):
+    """A form sends its text with \r\n line ends: stored and quoted as pasted, with \n."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 class ConfirmedRelease:

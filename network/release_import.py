@@ -9,6 +9,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Q
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -23,7 +24,7 @@ from meetings.models import Meeting
 from partners.models import FocalArea, Organization, Person
 
 from .extraction import AGREEMENT, extract
-from .press_releases import ORGANIZATION_ROLES, PERSON_ROLES, ReviewedReleaseSerializer
+from .press_releases import ORGANIZATION_ROLES, PERSON_ROLES, ReviewedReleaseSerializer, plain_line_ends
 from .views import CanImportReleases
 
 CANDIDATES_SHOWN = 6
@@ -42,6 +43,9 @@ class ReleaseForm(forms.Form):
     published_on = forms.DateField(
         label=gettext_lazy("Published on"), required=False, widget=forms.DateInput(attrs={"type": "date", "dir": "ltr"})
     )
+
+    def clean_text(self):
+        return plain_line_ends(self.cleaned_data["text"])
 
 
 def import_press_release(request):
@@ -71,12 +75,16 @@ def _review(request, context, release, draft, errors=None):
 
 
 def _candidates(model, entry):
-    """The record the extractor matched, then others whose names come close to the name as written."""
+    """The record the extractor matched; for an organisation, its parent body and its units (a
+    release often names the office where the centre signed); then others whose names come close
+    to the name as written."""
     chosen = (entry.get("match") or {}).get("id")
     found = list(model.objects.filter(pk=chosen)) if chosen else []
+    if chosen and model is Organization:
+        found += [record for record in Organization.objects.filter(Q(children=chosen) | Q(parent=chosen)).distinct()]
     if entry.get("name_as_written"):
-        found += [record for record in search_queryset(model.objects.all(), entry["name_as_written"], ("", "aliases"))[:CANDIDATES_SHOWN] if record.pk != chosen]
-    return chosen, found
+        found += search_queryset(model.objects.all(), entry["name_as_written"], ("", "aliases"))[:CANDIDATES_SHOWN]
+    return chosen, list(dict.fromkeys(found))
 
 
 def _event_rows(index, event):

@@ -17,7 +17,7 @@ from partners.models import Organization
 from .extraction import extract
 from .filters import NetworkOrganizationFilter, NetworkPersonFilter, PartnerListFilter
 from .partnerships import partner_queryset
-from .press_releases import DraftEvent, ReviewedReleaseSerializer
+from .press_releases import DraftEvent, ReviewedReleaseSerializer, plain_line_ends
 from .serializers import NetworkOrganizationSerializer, OrganizationDetailSerializer, PartnerSerializer
 
 
@@ -81,6 +81,9 @@ class ReleaseToExtract(serializers.Serializer):
     url = serializers.URLField(required=False, allow_blank=True)
     outlet = serializers.CharField(required=False, allow_blank=True, max_length=200)
     published_on = serializers.DateField(required=False, allow_null=True)
+
+    def validate_text(self, text):
+        return plain_line_ends(text)
 
 
 class ExtractedDraft(serializers.Serializer):

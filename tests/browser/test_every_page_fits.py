@@ -32,6 +32,7 @@ def admin_pages(user):
                 yield f"{model._meta.app_label}-{model._meta.model_name}-history", f"{info}{first.pk}/history/"
     yield "dashboard", "/admin/dashboard/"
     yield "calendar", "/admin/calendar/"
+    yield "press-release-import", "/admin/press-release/"
     yield "index", "/admin/"
 
 
