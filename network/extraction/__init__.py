@@ -92,6 +92,8 @@ EN_ORGANIZATION_HEAD = re.compile(
     r"Coalition|Mission|Embassy|League|Directorate|Secretariat|Federation)$"
 )
 EN_NAME_LINKS = {"of", "for", "the", "and", "on", "against", "in", "de", "al", "bin", "ibn"}
+# Lower-case words inside a person's name: "Mutlaq bin Majed", "Ursula von der Leyen".
+NAME_PARTICLES = {"bin", "ibn", "bint", "al", "el", "de", "da", "di", "van", "von", "der", "la", "le", "du"}
 # Words that end an Arabic name before a verb or a preposition starts the rest of the sentence.
 AR_NAME_BREAKS = re.compile(
     r"^(?:في|على|الي|من|عن|مع|بين|حول|الذي|التي|خلال|بعد|قبل|اليوم|امس|بالامس|لتعزيز|بهدف|بتوقيع|وقع|وقعت|تم|يوم|"
@@ -267,7 +269,15 @@ def _events(sentences, mentions):
                 event.sentences.append(sentence)
                 event.named_in.append(sentence)
             touched.append(event)
-        if not found and BOTH_AGREEMENTS.search(text):
+        meetings = [event for event in events if event.record_type == MEETING]
+        if not found and NEXT_SESSION.search(text) and meetings and not any(event.status == "planned" for event in meetings):
+            # "The two sides agreed to hold the next round in New York": a meeting of the same kind, planned.
+            event = Event(MEETING, meetings[0].kind, status="planned")
+            events.append(event)
+            event.sentences.append(sentence)
+            event.named_in.append(sentence)
+            touched.append(event)
+        elif not found and BOTH_AGREEMENTS.search(text):
             for event in events:
                 if event.record_type == AGREEMENT:
                     event.sentences.append(sentence)
@@ -440,7 +450,7 @@ def _proposals(event, mentions, dateline):
                 title, title_span = _title(sentence, Mention(None, first, last, True), sentence_mentions)
                 event.people.append({
                     "name_as_written": written, "title_as_written": title,
-                    "role": "signatory" if event.record_type == AGREEMENT and SIGNING.search(normalized(sentence)) else "participant",
+                    "role": _person_role(event, sentence, Mention(None, first, last, True), [m for m in sentence_mentions if m.entry.kind == "person"]),
                     "organization": _proposed_organization(event, title),
                     "match": None, "proposed": {"name_en": "" if arabic else written, "name_ar": written if arabic else ""},
                 })
@@ -516,7 +526,9 @@ def _person_name_at(sentence, index, taken):
             break
         if arabic and HONORIFIC.search(" " + normalize_name(words[last].text)):
             index += 1  # a second courtesy («السفير الدكتور») is not the name
-        elif not arabic and not words[last].text[:1].isupper():
+        elif not arabic and not words[last].text[:1].isupper() and not (
+            words[last].text.lower() in NAME_PARTICLES and last + 1 < len(words) and words[last + 1].text[:1].isupper()
+        ):
             break
         last += 1
     return (index, last) if last - index >= 2 else None
@@ -640,21 +652,20 @@ def _organization_role(event, sentence, mention, introduction, people_here):
 
 
 def _contribution_roles(event):
-    """In a contribution agreement, the side that gives is the donor and the other receives."""
+    """In a contribution agreement, the side named first where the sum is said gives it («تقدم دولة
+    قطر مساهمة قيمتها …», "The European Union signed … worth EUR 10 million"); the others receive."""
     if event.kind != "contribution_agreement":
         return
-    donors = set()
     for sentence in event.sentences:
-        for amount in find_amounts(sentence.text):
-            before = sentence.text[: amount.start]
-            if DONATING.search(normalize_name(before)):
-                for entry in event.organizations:
-                    written = entry["name_as_written"]
-                    if written and written in before:
-                        donors.add(entry["match"]["id"])
-    for entry in event.organizations:
-        if donors:
-            entry["role"] = "donor" if entry["match"]["id"] in donors else "recipient"
+        if not find_amounts(sentence.text):
+            continue
+        named = [(sentence.text.find(entry["name_as_written"]), entry) for entry in event.organizations if entry["name_as_written"]]
+        named = sorted((position, index) for index, (position, entry) in enumerate(named) if position >= 0)
+        if named:
+            donor = named[0][1]
+            for index, entry in enumerate(event.organizations):
+                entry["role"] = "donor" if index == donor else "recipient"
+            return
 
 
 def _is_parent_named_after_unit(sentence, sentence_mentions, index):
@@ -674,7 +685,8 @@ def _dateline(sentences, dates):
     """The dateline's date, written before the first sentence's text ("NEW YORK, 5 Dec 2026 –")."""
     for sentence in sentences[:3]:
         for found in dates[sentence.index]:
-            if not found.inferred and found.start < 60 and re.search(r"[–—:-]|\n", sentence.text[found.end : found.end + 4] or "\n"):
+            after = sentence.text[found.end : found.end + 30]
+            if not found.inferred and found.start < 60 and (not after or re.match(r"\s*(?:\([^)]{1,25}\))?\s*[–—:-]", after)):
                 return found, sentence
     return None
 
@@ -717,27 +729,31 @@ def _date(event, dates, dateline, published_on):
 
 
 def _place(event, mentions, dateline):
-    """A city named with «في» / «بمدينة» / "in" where the event is told; for a meeting reported in
-    the lead, the dateline's city."""
+    """A city named with «في» / «بمدينة» / "in" where the event is told; failing that, for a
+    meeting reported in the lead, the dateline's city."""
+    from_dateline = None
     for sentence in event.sentences[:4]:
         for mention in mentions[sentence.index]:
             if mention.entry.kind != "city":
                 continue
-            before = sentence.text[: sentence.words[mention.first].start - sentence.start]
+            before = normalize_name(sentence.text[: sentence.words[mention.first].start - sentence.start])[-12:]
             in_dateline = dateline is not None and dateline[1] is sentence and dateline[0].start > sentence.words[mention.first].start - sentence.start
             if in_dateline:
-                if event.record_type == MEETING and sentence is _introducing(event):
-                    _set_city(event, sentence, mention)
-                    return
-                continue
-            if PLACE_PREPOSITION.search(normalize_name(before)[-12:] + " ") or PLACE_PREPOSITION.search(normalize_name(before)[-12:]):
+                if from_dateline is None and event.record_type == MEETING and sentence is _introducing(event):
+                    from_dateline = (sentence, mention)
+            elif PLACE_PREPOSITION.search(before + " ") or PLACE_PREPOSITION.search(before):
                 _set_city(event, sentence, mention)
                 return
+    if from_dateline is not None:
+        _set_city(event, *from_dateline)
 
 
 def _set_city(event, sentence, mention):
-    event.city = _as_written(sentence, mention)
-    event.country = mention.entry.key[2]
+    """The city as the records name it, in the language it was written in."""
+    city_en, city_ar, country = mention.entry.key
+    written = _as_written(sentence, mention)
+    event.city = (city_ar if language_of(written) == "ar" else city_en) or written
+    event.country = country
     event.cite("city", sentence)
 
 

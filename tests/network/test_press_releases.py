@@ -35,6 +35,20 @@ TWO_MOUS_AR = """مكتب الأمم المتحدة لمكافحة الإرها�
 ارتفاع أسعار الذهب في التعاملات المبكرة
 """
 
+DIALOGUE_EN = """Qatar and UNOCT hold fifth round of strategic dialogue
+
+DOHA, 12 June 2025 (QNA) - The State of Qatar and the United Nations Office of Counter-Terrorism held today the fifth round of their strategic dialogue in Doha.
+
+The Qatari side was chaired by H.E. Dr. Mutlaq bin Majed Al-Qahtani, Special Envoy of the Minister of Foreign Affairs for Counterterrorism, while the UN side was chaired by Mr. Vladimir Voronkov, Under-Secretary-General for Counter-Terrorism.
+
+The two sides agreed to hold the next round in New York in 2026.
+"""
+
+CONTRIBUTION_EN = """BRUSSELS, 6 May 2024 - The European Union signed on Friday a contribution agreement with the United Nations Office of Counter-Terrorism (UNOCT) worth EUR 10 million over three years to support victims of terrorism and youth engagement.
+
+The agreement was signed by Ms. Jane Smith, Director at the European Commission, and by Vladimir Voronkov.
+"""
+
 VISIT_AR = """استقبل الأمين العام للتحالف الإسلامي العسكري لمحاربة الإرهاب اللواء الطيار الركن محمد بن سعيد المغيدي، يوم الأربعاء بمقر التحالف بمدينة الرياض، وكيل الأمين العام للأمم المتحدة لمكافحة الإرهاب فلاديمير فورونكوف."""
 
 
@@ -151,6 +165,32 @@ def test_a_weekday_is_the_last_one_on_or_before_publication_across_a_month_end(s
     assert "الأربعاء" in event["date"]["note"]
     assert {(entry["match"]["id"], entry["role"]) for entry in event["organizations"] if entry["role"] == "host"} == {(IMCTC, "host")}
     assert event["city"] == "الرياض" and event["country"] == "SA"
+
+
+def test_an_english_dialogue_held_today_with_its_next_round_planned(seeded):
+    held, planned = extract(DIALOGUE_EN, date(2025, 6, 12)).as_json()["events"]
+
+    assert (held["kind"], held["status"], held["date"]["value"], held["date"]["inferred"]) == ("strategic_dialogue", "held", "2025-06-12", True)
+    assert {(entry["match"]["id"], entry["role"]) for entry in held["organizations"] if entry["role"] == "organizer"} == {(QATAR, "organizer"), (UNOCT, "organizer")}
+    chairs = {person["name_as_written"]: person for person in held["people"] if person["role"] == "chair"}
+    assert set(chairs) == {"Mutlaq bin Majed Al-Qahtani", "Vladimir Voronkov"}
+    assert chairs["Mutlaq bin Majed Al-Qahtani"]["proposed"]["name_en"] == "Mutlaq bin Majed Al-Qahtani"
+    assert (held["city"], held["country"]) == ("Doha", "QA")
+    # "the next round in New York in 2026": planned, known to the year, by the same two sides.
+    assert (planned["status"], planned["date"]["value"], planned["date"]["precision"]) == ("planned", "2026-01-01", "year")
+    assert (planned["city"], planned["country"]) == ("New York", "US")
+    assert matched(planned["organizations"]) == {QATAR, UNOCT}
+
+
+def test_a_contribution_in_euros_over_three_years_says_who_gives_and_who_receives(seeded):
+    event = only(extract(CONTRIBUTION_EN, date(2024, 5, 6)).as_json()["events"], "agreement")
+
+    assert event["kind"] == "contribution_agreement"
+    assert event["amounts"] == [{"value": "10000000", "currency": "EUR", "period_months": 36}]
+    assert {(entry["match"]["id"], entry["role"]) for entry in event["organizations"]} == {(11, "donor"), (UNOCT, "recipient")}
+    # "on Friday" in a release of Monday 6 May: 3 May, worked out and said so.
+    assert (event["date"]["value"], event["date"]["inferred"]) == ("2024-05-03", True)
+    assert "Friday" in event["date"]["note"]
 
 
 # Confirming, through the API
