@@ -34,7 +34,12 @@ TRIGGERS = [
     (MEETING, "workshop", _AR_PREFIX + r"ورشه (?:ال)?عمل|دوره تدريبيه|\bworkshop\b|training course"),
     (MEETING, "official_visit", _AR_PREFIX + r"(?:زياره|استقبل|زار)(?= |$)|official visit|\bvisited\b|paid a visit|\breceived\b(?= [A-Z]| (?:a|the) delegation)"),
     (MEETING, "other", _AR_PREFIX + r"افتتاح (?:ال)?مكتب|opening of (?:the|an|a new) [\w ]{0,40}office|\bopened (?:the|an|a new) [\w ]{0,40}office"),
+    # The general words last: taken only where no kind above names the same words, and for an
+    # agreement only where the sentence says it was signed («تم الاتفاق على» is not one).
+    (AGREEMENT, "other", _AR_PREFIX + r"اتفاقي(?:ه|ات)(?= |$)|\bagreements?\b"),
+    (MEETING, "other", _AR_PREFIX + r"(?:التقي|التقت|اجتمع|اجتمعت|لقاء|اجتماعا)(?= |$)|\bmet with\b|\bheld talks\b|\bbilateral meeting\b"),
 ]
+GENERAL_KINDS = {"other"}
 TRIGGERS = [(record_type, kind, re.compile(pattern, re.IGNORECASE)) for record_type, kind, pattern in TRIGGERS]
 # A later session of the meeting the release is about, announced in it.
 NEXT_SESSION = re.compile(r"(?:ال)?(?:جلسه|جوله|اجتماع|دوره) (?:ال)?(?:قادمه|مقبله|قادم|مقبل)|next (?:session|round|meeting)", re.I)
@@ -114,6 +119,7 @@ KIND_NAMES = {
     "workshop": ("Workshop", "ورشة عمل"),
     "other": ("Office opening", "افتتاح مكتب"),
 }
+GENERAL_NAMES = {AGREEMENT: ("Agreement", "اتفاقية"), MEETING: ("Meeting", "اجتماع")}
 
 
 @dataclass
@@ -227,9 +233,8 @@ def _split_at_repeated_trigger(sentence):
     words = sentence.words
     text = normalized(sentence)
     starts = {}
-    for _record_type, kind, pattern in TRIGGERS:
-        for match in pattern.finditer(text):
-            starts.setdefault(kind, []).append(text[: match.start()].count(" ") + (1 if text[match.start()] == " " else 0))
+    for position, _record_type, kind in _triggers(text):
+        starts.setdefault(kind, []).append(text[:position].count(" ") + (1 if text[position] == " " else 0))
     repeated = sorted(start for found in starts.values() for start in found[1:])
     if not repeated:
         return [sentence]
@@ -250,16 +255,42 @@ def _split_at_repeated_trigger(sentence):
     return [sentence]
 
 
+def _definite(text, position):
+    """Whether the event word at `position` is "the …" / «ال…»: one the release spoke of already."""
+    word = text[position:].lstrip().split(" ", 1)[0]
+    before = text[:position].rstrip().rsplit(" ", 1)[-1]
+    return bool(re.match(r"^[وفبل]{0,2}ال", word)) or before in ("the", "this", "that")
+
+
+def _triggers(text):
+    """The event words of a normalised sentence, in order: (position, record type, kind)."""
+    specific, general = [], []
+    for record_type, kind, pattern in TRIGGERS:
+        for match in pattern.finditer(text):
+            if record_type == AGREEMENT and kind in GENERAL_KINDS and not SIGNING.search(text):
+                continue
+            target = general if kind in GENERAL_KINDS and "افتتاح" not in match.group() and "office" not in match.group().lower() else specific
+            target.append((match.start(), match.end(), record_type, kind))
+    kept = specific + [
+        found for found in general
+        if not any(found[0] < other[1] and other[0] < found[1] for other in specific)
+        and not any(other[2] == found[2] for other in specific)  # "the contribution agreement … the agreement": one event
+    ]
+    return sorted((start, record_type, kind) for start, _end, record_type, kind in kept)
+
+
 def _events(sentences, mentions):
     events = []
     current = None
     for sentence in sentences:
         text = normalized(sentence)
-        found = [(m.start(), record_type, kind) for record_type, kind, pattern in TRIGGERS for m in pattern.finditer(text)]
-        found.sort()
+        found = _triggers(text)
         touched = []
-        for _position, record_type, kind in found:
+        for position, record_type, kind in found:
             event = _event_for(events, sentence, text, record_type, kind, mentions)
+            if kind in GENERAL_KINDS and _definite(text, position):
+                # "The agreement was signed by …", «وقّع الاجتماع…»: the one already told of, whatever its kind.
+                event = next((other for other in reversed(events) if other.record_type == record_type), event)
             if event is None:
                 event = Event(record_type, kind)
                 if record_type == MEETING and NEXT_SESSION.search(text) and any(e.record_type == MEETING for e in events):
@@ -298,7 +329,7 @@ def _events(sentences, mentions):
 
 def _event_for(events, sentence, text, record_type, kind, mentions):
     """The event a trigger speaks of again, or None when it is a new one."""
-    same_kind = [event for event in events if event.kind == kind]
+    same_kind = [event for event in events if (event.record_type, event.kind) == (record_type, kind)]
     if record_type == MEETING and NEXT_SESSION.search(text) and same_kind and not any(
         event.status == "planned" for event in same_kind
     ):
@@ -457,6 +488,9 @@ def _proposals(event, mentions, dateline):
                 event.cite(f"people[{len(event.people) - 1}]", sentence)
             taken |= set(range(first, last))
             index = last
+    for person in event.people:
+        if person["proposed"] and person["organization"] is None:
+            person["organization"] = _proposed_organization(event, person["title_as_written"])
 
 
 def _proposed_organization(event, title):
@@ -487,7 +521,7 @@ def _organization_name_at(sentence, index, taken):
         while last < len(words) and last not in taken and last - index < 8:
             between = sentence.text[words[last - 1].end - sentence.start : words[last].start - sentence.start]
             following = normalize_name(words[last].text)
-            if between.strip() or following.isdigit() or AR_NAME_BREAKS.match(following) or AR_ORGANIZATION_HEAD.match(following) and words[last].text.startswith("و"):
+            if between.strip() or following.isdigit() or HONORIFIC.search(" " + following) or AR_NAME_BREAKS.match(following) or AR_ORGANIZATION_HEAD.match(following) and words[last].text.startswith("و"):
                 break
             last += 1
         return (index, last) if last - index >= 2 else None
@@ -646,8 +680,8 @@ def _organization_role(event, sentence, mention, introduction, people_here):
     first_person = min((m.first for m in people_here), default=len(sentence.words))
     if HOSTING.search(before) and mention.first < first_person:
         return "host"  # «استقبل الأمين العام للتحالف …»: the receiving side
-    if people_here and mention.first > first_person:
-        return "participant"
+    if (people_here and mention.first > first_person) or event.kind == "other":
+        return "participant"  # met with someone: nobody is said to have organised it
     return "organizer"
 
 
@@ -793,6 +827,8 @@ def _status(event, published_on):
 
 def _titles(event):
     english, arabic = KIND_NAMES[event.kind]
+    if event.kind == "other" and not any("افتتاح" in sentence.text or "office" in sentence.text.lower() for sentence in event.named_in):
+        english, arabic = GENERAL_NAMES[event.record_type]
     names_en, names_ar = [], []
     for entry in event.organizations[:3]:
         match = entry["match"] or entry["proposed"] or {}

@@ -49,6 +49,11 @@ CONTRIBUTION_EN = """BRUSSELS, 6 May 2024 - The European Union signed on Friday 
 The agreement was signed by Ms. Jane Smith, Director at the European Commission, and by Vladimir Voronkov.
 """
 
+MEETING_AND_AGREEMENT_AR = """القاهرة، 10 ديسمبر 2024 (وام) – التقى وكيل الأمين العام للأمم المتحدة لمكافحة الإرهاب فلاديمير فورونكوف، اليوم، بالأمين العام لجامعة الدول العربية السيد أحمد أبو الغيط، وبحثا سبل تعزيز التعاون في مجال منع التطرف العنيف.
+
+وفي سياق آخر، وقع المكتب اتفاقية مع حكومة كندا لدعم ضحايا الإرهاب بقيمة 5 ملايين دولار كندي.
+"""
+
 VISIT_AR = """استقبل الأمين العام للتحالف الإسلامي العسكري لمحاربة الإرهاب اللواء الطيار الركن محمد بن سعيد المغيدي، يوم الأربعاء بمقر التحالف بمدينة الرياض، وكيل الأمين العام للأمم المتحدة لمكافحة الإرهاب فلاديمير فورونكوف."""
 
 
@@ -191,6 +196,20 @@ def test_a_contribution_in_euros_over_three_years_says_who_gives_and_who_receive
     # "on Friday" in a release of Monday 6 May: 3 May, worked out and said so.
     assert (event["date"]["value"], event["date"]["inferred"]) == ("2024-05-03", True)
     assert "Friday" in event["date"]["note"]
+
+
+def test_a_meeting_and_an_agreement_of_no_named_kind_are_two_drafts(seeded):
+    meeting, agreement = extract(MEETING_AND_AGREEMENT_AR, date(2024, 12, 10)).as_json()["events"]
+
+    assert (meeting["record_type"], meeting["kind"], meeting["date"]["value"]) == ("meeting", "other", "2024-12-10")
+    league = next(entry for entry in meeting["organizations"] if entry["proposed"])
+    assert league["proposed"]["name_ar"] == "جامعة الدول العربية"
+    gheit = next(person for person in meeting["people"] if person["proposed"])
+    assert gheit["name_as_written"] == "أحمد أبو الغيط"
+    assert meeting["organizations"][gheit["organization"]] is league
+    assert (agreement["record_type"], agreement["kind"], agreement["status"]) == ("agreement", "other", "signed")
+    assert agreement["amounts"] == [{"value": "5000000", "currency": "CAD", "period_months": None}]
+    assert agreement["date"]["value"] is None  # this sentence dates nothing, and the meeting's «اليوم» is not its
 
 
 # Confirming, through the API
