@@ -923,8 +923,10 @@ def unknown_columns(cursor):
         for column, data_type in cursor.fetchall():
             if column in columns:
                 continue
+            # A time (updated_at, which incremental sync orders by): one fixed instant, so that a
+            # seed gives the same data set whenever it is built.
             default = {"character varying": "", "text": "", "boolean": "f", "integer": "0", "smallint": "0",
-                       "bigint": "0", "numeric": "0"}.get(data_type)
+                       "bigint": "0", "numeric": "0", "timestamp with time zone": "2024-06-06 00:00:00+00"}.get(data_type)
             if default is None:
                 raise SystemExit(f"{table_name(short)}.{column} ({data_type}) is required: teach bench/generate.py to fill it")
             print(f"warning: {table_name(short)}.{column} is not generated; filled with {default!r}")

@@ -67,9 +67,26 @@ class Shown:
     model: type
     lookup: str
     columns: frozenset
+    # The column of `model` that ties its row to the resource's (a party's agreement_id), when the
+    # last step of `lookup` is one; a row that moves changes the record it left as well.
+    link: str = ""
 
     def showing(self, pks):
         return self.resource._default_manager.filter(**{f"{self.lookup}__in": pks})
+
+
+def link_column(resource, lookup):
+    """The column that ties a row reached by `lookup` to the record before it, if the step is a
+    reverse one (a section's foreign key to its record); "" for a forward step (a party's organisation)."""
+    model, relation = resource, None
+    for part in lookup.split("__"):
+        relation = model._meta.get_field(part)
+        model = relation.related_model
+    if isinstance(relation, GenericRelation):
+        return relation.object_id_field_name
+    if isinstance(relation, ManyToOneRel):
+        return relation.field.attname
+    return ""
 
 
 def shown_records(serializer, model, path=()):
@@ -134,7 +151,8 @@ class ChangeFollower:
         shown, memberships = shown_records(serializer, resource)
         for (model, path), columns in shown.items():
             if path:
-                self._show(Shown(resource, model, "__".join(path), frozenset(columns)))
+                lookup = "__".join(path)
+                self._show(Shown(resource, model, lookup, frozenset(columns), link_column(resource, lookup)))
         for owner, path, relation in memberships:
             self._follow_membership(resource, owner, path, relation)
 
@@ -158,7 +176,7 @@ class ChangeFollower:
         )
         prefix = "__".join(path[:-1])
         lookup = f"{prefix}__{owner_link.related_query_name()}" if prefix else owner_link.related_query_name()
-        self._show(Shown(resource, through, lookup, frozenset(f.attname for f in through._meta.concrete_fields)))
+        self._show(Shown(resource, through, lookup, frozenset(f.attname for f in through._meta.concrete_fields), owner_link.attname))
         owner_lookup = f"{prefix}__pk" if prefix else "pk"
 
         def membership_changed(sender, instance, action, reverse, pk_set, **kwargs):
@@ -190,10 +208,11 @@ class ChangeFollower:
             return
         changed = {column for column in columns if stored[column] != getattr(instance, column)}
         instance._sync_changed = [shown for shown in instance._sync_changed if shown.columns & changed]
-        # Those that showed the row before the change: a party moved to another agreement
-        # changes the one it left too.
+        # A row that moves (a party to another agreement) changes the record it leaves too, which
+        # only the stored row still leads to; otherwise the touch after the save reaches the same records.
         for shown in instance._sync_changed:
-            touch(shown.showing([instance.pk]))
+            if shown.link in changed:
+                touch(shown.showing([instance.pk]))
 
     def after_save(self, sender, instance, raw=False, **kwargs):
         for shown in getattr(instance, "_sync_changed", ()):

@@ -133,11 +133,30 @@ class DraftEvent(serializers.Serializer):
             if not duplicate_model.objects.filter(pk=duplicate["id"]).exists():
                 raise serializers.ValidationError({"duplicate_of": [_("No record with this id.")]})
         count = len(attrs.get("organizations", []))
+        signing_for = set()
         for index, person in enumerate(attrs.get("people", [])):
-            if person.get("organization") is not None and person["organization"] >= count:
+            organization = person.get("organization")
+            if organization is not None and organization >= count:
                 raise serializers.ValidationError(
                     {"people": {index: {"organization": [_("No organisation at this place in the list.")]}}}
                 )
+            if attrs["record_type"] != AGREEMENT:
+                continue
+            # Nobody is left out unsaid: an agreement records who signed for which party, and who witnessed.
+            if person["role"] not in ("signatory", "witness"):
+                raise serializers.ValidationError(
+                    {"people": {index: {"role": [_("An agreement records signatories and witnesses: give one of those roles, or leave the person out.")]}}}
+                )
+            if person["role"] == "signatory" and organization is None:
+                raise serializers.ValidationError(
+                    {"people": {index: {"organization": [_("Say which organisation this signatory signed for.")]}}}
+                )
+            if person["role"] == "signatory" and organization in signing_for:
+                raise serializers.ValidationError(
+                    {"people": {index: {"organization": [_("This organisation already has a signatory in the draft.")]}}}
+                )
+            if person["role"] == "signatory":
+                signing_for.add(organization)
         return attrs
 
 
@@ -147,7 +166,7 @@ class ReviewedReleaseSerializer(serializers.Serializer):
     outlet = serializers.CharField(required=False, allow_blank=True, max_length=200)
     published_on = serializers.DateField(required=False, allow_null=True)
     language = serializers.ChoiceField(Language.choices, required=False)
-    events = DraftEvent(many=True)
+    events = DraftEvent(many=True, allow_empty=False)
 
     def validate_text(self, text):
         return plain_line_ends(text)
@@ -178,6 +197,8 @@ class ConfirmedRelease:
         self.source = None
         self.created = []  # (type, id)
         self.attached = []
+        # New organisations and people by name: one proposed in two events is made once.
+        self.proposed = {}
 
 
 @transaction.atomic
@@ -227,10 +248,13 @@ def _source(data):
     )
 
 
-def _record_of(entry, model):
+def _record_of(entry, model, result):
     if entry.get("match"):
         return model.objects.get(pk=entry["match"]["id"])
     proposed = entry["proposed"]
+    key = (model, proposed.get("name_en", "").casefold(), proposed.get("name_ar", ""))
+    if key in result.proposed:
+        return result.proposed[key]
     if model is Organization:
         record = Organization(
             name_en=proposed.get("name_en", ""), name_ar=proposed.get("name_ar", ""),
@@ -238,7 +262,9 @@ def _record_of(entry, model):
         )
     else:
         record = Person(name_en=proposed.get("name_en", ""), name_ar=proposed.get("name_ar", ""))
-    return _saved(record)
+    result.proposed[key] = _saved(record)
+    result.created.append(("organization" if model is Organization else "person", record.pk))
+    return record
 
 
 def _confirm_event(event, result):
@@ -254,12 +280,8 @@ def _confirm_event(event, result):
         if not already_a_source:  # imported before: what it says of the record is already cited
             _cite(result.source, record, event, [], [])
         return
-    organizations = [_record_of(entry, Organization) for entry in event.get("organizations", [])]
-    people = [_record_of(entry, Person) for entry in event.get("people", [])]
-    for kind, entries, records in (("organization", event.get("organizations", []), organizations), ("person", event.get("people", []), people)):
-        for entry, record in zip(entries, records):
-            if entry.get("proposed"):
-                result.created.append((kind, record.pk))
+    organizations = [_record_of(entry, Organization, result) for entry in event.get("organizations", [])]
+    people = [_record_of(entry, Person, result) for entry in event.get("people", [])]
     if event["record_type"] == AGREEMENT:
         record = _agreement(event, organizations, people)
         result.created.append((AGREEMENT, record.pk))

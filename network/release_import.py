@@ -37,7 +37,7 @@ ROLE_LABELS = {
 
 
 class ReleaseForm(forms.Form):
-    text = forms.CharField(label=gettext_lazy("Text of the release"), widget=forms.Textarea(attrs={"rows": 16, "dir": "auto"}))
+    text = forms.CharField(label=gettext_lazy("Text of the release"), max_length=100_000, widget=forms.Textarea(attrs={"rows": 16, "dir": "auto"}))
     url = forms.URLField(label=gettext_lazy("Address"), required=False, assume_scheme="https", widget=forms.URLInput(attrs={"dir": "ltr"}))
     outlet = forms.CharField(label=gettext_lazy("Outlet"), required=False, widget=forms.TextInput(attrs={"dir": "auto"}))
     published_on = forms.DateField(
@@ -104,7 +104,7 @@ def _event_rows(index, event):
         "event": event,
         "kinds": model.Kind.choices,
         "statuses": model.Status.choices,
-        "date_text": precise_date_text(date.get("value") and _as_date(date["value"]), date.get("precision")) or "",
+        "date_text": date.get("as_typed") or precise_date_text(date.get("value") and _as_date(date["value"]), date.get("precision")) or "",
         "organizations": organizations,
         "people": people,
         "focal_area_ids": [area["id"] for area in event["focal_areas"]],
@@ -119,17 +119,32 @@ def _as_date(text):
 
 
 def _confirm(request, context):
-    saved = json.loads(request.POST["draft"])
-    release, draft = saved["release"], saved["draft"]
-    reviewed = {**release, "events": [], "language": draft["language"]}
-    errors = []
-    for index, event in enumerate(draft["events"]):
+    try:
+        saved = json.loads(request.POST["draft"])
+        release, draft = saved["release"], saved["draft"]
+        events, language = list(draft["events"]), draft["language"]
+        if not all(_well_formed(event) for event in events):
+            raise ValueError
+    except (ValueError, KeyError, TypeError):
+        messages.error(request, _("The draft sent back is not one this page made; read the release again."))
+        return redirect(reverse("admin-press-release-import"))
+    reviewed = {**release, "events": [], "language": language}
+    errors, shown_again = [], []
+    for index, event in enumerate(events):
         if request.POST.get(f"e{index}-include") != "on":
             continue
         try:
-            reviewed["events"].append(_corrected(request.POST, index, event))
+            corrected = _corrected(request.POST, index, event)
         except DjangoValidationError as error:
             errors += [f"{_('Event')} {index + 1}: {message}" for message in error.messages]
+            shown_again.append(getattr(error, "corrected", event))
+            continue
+        except (ValueError, KeyError, TypeError, AttributeError):
+            errors.append(f"{_('Event')} {index + 1}: {_('The draft sent back is not one this page made; read the release again.')}")
+            shown_again.append(event)
+            continue
+        reviewed["events"].append(corrected)
+        shown_again.append(corrected)
     serializer = ReviewedReleaseSerializer(data=reviewed)
     if not errors:
         try:
@@ -138,7 +153,8 @@ def _confirm(request, context):
         except ValidationError as error:
             errors = _flatten(error.detail)
     if errors:
-        return _review(request, context, release, draft, errors)
+        # The page again as staff left it, their corrections kept, the events they dropped gone.
+        return _review(request, context, release, {"language": language, "events": shown_again}, errors)
     records = [(kind, pk) for kind, pk in result.created + result.attached if kind in ("agreement", "meeting")]
     messages.success(
         request,
@@ -160,13 +176,18 @@ def _corrected(data, index, event):
         if f"{prefix}-{name}" in data:
             event[name] = data[f"{prefix}-{name}"].strip()
     written = data.get(f"{prefix}-date", "").strip()
-    day = PreciseDateField(required=False).clean(written) if written else None
+    date_error = None
+    try:
+        day = PreciseDateField(required=False).clean(written) if written else None
+    except DjangoValidationError as error:
+        day, date_error = None, error
     event["date"] = {
         **(event.get("date") or {}),
         "value": day.isoformat() if day else None,
         "precision": day.precision if day else None,
         "inferred": data.get(f"{prefix}-inferred") == "on",
         "note": data.get(f"{prefix}-note", "").strip(),
+        "as_typed": written,
     }
     if data.get(f"{prefix}-attach") != "on":
         event["duplicate_of"] = None
@@ -182,8 +203,7 @@ def _corrected(data, index, event):
             continue
         entry = _corrected_entry(data, f"{prefix}-p{number}", entry)
         entry["title_as_written"] = data.get(f"{prefix}-p{number}-title", "").strip()
-        organization = data.get(f"{prefix}-p{number}-organization", "")
-        entry["organization"] = moved.get(int(organization)) if organization.isdigit() else None
+        entry["organization"] = moved.get(_number(data.get(f"{prefix}-p{number}-organization", "")))
         people.append(entry)
     event["organizations"], event["people"] = kept_organizations, people
     event["amounts"] = [
@@ -196,16 +216,37 @@ def _corrected(data, index, event):
         if data.get(f"{prefix}-a{number}-include") == "on"
     ]
     chosen = set(data.getlist(f"{prefix}-focal_areas"))
-    event["focal_areas"] = [{"id": int(pk)} for pk in chosen if pk.isdigit()]
+    event["focal_areas"] = [{"id": pk} for pk in map(_number, chosen) if pk is not None]
+    if date_error is not None:
+        date_error.corrected = event  # shown again with everything else staff changed
+        raise date_error
     return event
+
+
+def _well_formed(event):
+    """An event as this page wrote it into the draft (the draft comes back from the browser)."""
+    return (
+        isinstance(event, dict)
+        and event.get("record_type") in ("agreement", "meeting")
+        and all(isinstance(event.get(name), list) for name in ("organizations", "people", "amounts", "focal_areas", "citations"))
+        and all(isinstance(entry, dict) for name in ("organizations", "people", "amounts") for entry in event[name])
+    )
+
+
+def _number(text):
+    """A whole number as the page sent it, or None (a select left empty, or a value tampered with)."""
+    try:
+        return int(text) if text.isascii() else None
+    except ValueError:
+        return None
 
 
 def _corrected_entry(data, prefix, entry):
     entry = dict(entry)
     entry["role"] = data.get(f"{prefix}-role", entry.get("role"))
-    record = data.get(f"{prefix}-record", "")
-    if record.isdigit():
-        entry["match"], entry["proposed"] = {"id": int(record)}, None
+    record = _number(data.get(f"{prefix}-record", ""))
+    if record is not None:
+        entry["match"], entry["proposed"] = {"id": record}, None
     else:
         arabic = any("\u0600" <= character <= "\u06ff" for character in entry.get("name_as_written", ""))
         name_en = data.get(f"{prefix}-new_en", "").strip() or ("" if arabic else entry.get("name_as_written", ""))

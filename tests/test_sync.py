@@ -214,12 +214,38 @@ def test_changes_come_oldest_first_with_their_time(seeded, viewer_api):
 
 @pytest.mark.parametrize(
     "query, field",
-    [({"updated_after": "yesterday"}, "updated_after"), ({"updated_after": LONG_AGO, "ordering": "name_en"}, "ordering")],
+    [
+        ({"updated_after": "yesterday"}, "updated_after"),
+        ({"updated_after": "2026-02-30T00:00:00Z"}, "updated_after"),
+        ({"updated_after": "2026-01-01T00:00:00+25:00"}, "updated_after"),
+        ({"updated_after": "9999-12-31T23:59:59-01:00"}, "updated_after"),
+        ({"updated_after": LONG_AGO, "ordering": "name_en"}, "ordering"),
+    ],
 )
 def test_a_bad_sync_request_is_a_400_naming_the_parameter(seeded, viewer_api, query, field):
     response = viewer_api.get("/api/organizations/", query)
     assert response.status_code == 400
     assert field in response.json()
+
+
+@pytest.mark.parametrize("url", ["/api/organizations/?updated_after=", "/api/changes/?after="])
+@pytest.mark.parametrize("written", ["{day}T00:00:00", "{day}", "{day}T01:00:00+01:00", "{day}T01:00:00 01:00"])
+def test_a_time_without_a_zone_is_utc_and_an_unencoded_plus_is_understood(seeded, viewer_api, url, written):
+    """Each form says midnight UTC two days ago; a "+" sent unencoded arrives as a space."""
+    day = (timezone.now() - timedelta(days=2)).date()
+    midnight = parse_datetime(f"{day}T00:00:00Z")
+    changed = OrganizationFactory()
+    Organization.objects.filter(pk=changed.pk).update(updated_at=midnight + timedelta(seconds=1))
+    unchanged = OrganizationFactory()
+    Organization.objects.filter(pk=unchanged.pk).update(updated_at=midnight)
+
+    response = viewer_api.get(url + written.format(day=day))
+
+    assert response.status_code == 200, response.json()
+    assert parse_datetime(response.json()["sync_from"]) >= midnight
+    if url.startswith("/api/organizations/"):
+        ids = [row["id"] for row in response.json()["results"]]
+        assert changed.pk in ids and unchanged.pk not in ids
 
 
 def test_deletions_are_listed_with_their_time_and_refused_ones_are_not(seeded, admin_api):
@@ -255,6 +281,10 @@ def test_the_deletions_list_needs_a_staff_role(seeded, api_client):
 
 @pytest.mark.parametrize("resource", RESOURCES)
 def test_a_page_of_changes_costs_the_same_queries_whatever_its_size(seeded, admin_api, resource):
+    # Rows of every list beyond a page of one, the seed data holding a single commitment and no payment.
+    for commitment in FundingCommitmentFactory.create_batch(2):
+        PaymentFactory.create_batch(2, commitment=commitment, amount=1)
+
     def queries(size):
         with CaptureQueriesContext(connection) as captured:
             response = admin_api.get(f"/api/{resource}/", {"updated_after": LONG_AGO, "page_size": size})

@@ -1,5 +1,6 @@
 """Filter backends every list uses, and filters several apps' filter sets share."""
 import copy
+from datetime import timezone as dt_timezone
 
 import django_filters
 from django import forms
@@ -113,14 +114,18 @@ class YearFilter(django_filters.NumberFilter):
 
 
 def parse_moment(name, raw):
-    """An ISO 8601 date and time (a time without a zone is UTC), or a 400 naming the parameter."""
-    moment = parse_datetime(raw.strip().replace(" ", "+")) if raw else None
+    """An ISO 8601 date and time (one without a zone is UTC), or a 400 naming the parameter."""
+    try:
+        # A "+01:00" sent unencoded in a query string arrives as " 01:00".
+        moment = parse_datetime(raw.strip().replace(" ", "+"))
+        if moment is not None:
+            if timezone.is_naive(moment):
+                moment = moment.replace(tzinfo=dt_timezone.utc)
+            moment.astimezone(dt_timezone.utc)  # a time past the calendar's ends overflows here
+    except (ValueError, OverflowError):
+        moment = None
     if moment is None:
-        raise exceptions.ValidationError(
-            {name: [_("Give a date and time in ISO 8601, e.g. 2026-12-05T08:30:00Z.")]}
-        )
-    if timezone.is_naive(moment):
-        moment = timezone.make_aware(moment, timezone.utc)
+        raise exceptions.ValidationError({name: [_("Give a date and time in ISO 8601, e.g. 2026-12-05T08:30:00Z.")]})
     return moment
 
 

@@ -6,6 +6,7 @@ are reviewed and confirmed by network/press_releases.py. No model is trained or 
 app's records are the gazetteer (names.py) and the rest is patterns in both languages.
 """
 import re
+from bisect import bisect_right
 from dataclasses import asdict, dataclass, field
 from datetime import date
 
@@ -176,7 +177,10 @@ class Draft:
 
 
 def normalized(sentence):
-    return " ".join(normalize_name(word.text) for word in sentence.words)
+    """The sentence's words normalised, worked out once per sentence."""
+    if getattr(sentence, "_normalized", None) is None:
+        sentence._normalized = " ".join(normalize_name(word.text) for word in sentence.words)
+    return sentence._normalized
 
 
 def extract(text, published_on=None):
@@ -191,6 +195,7 @@ def extract(text, published_on=None):
     for event in events:
         _organizations_and_people(event, mentions)
         _proposals(event, mentions, dateline)
+        _agreement_people(event)
         _date(event, dates, dateline, published_on)
         _place(event, mentions, dateline)
         _amounts(event)
@@ -232,27 +237,32 @@ def _clauses(sentences):
 def _split_at_repeated_trigger(sentence):
     words = sentence.words
     text = normalized(sentence)
-    starts = {}
+    word_starts, position = [], 0
+    for word in words:
+        word_starts.append(position)
+        position += len(normalize_name(word.text)) + 1
+    cuts, kinds_since_cut = [], set()
     for position, _record_type, kind in _triggers(text):
-        starts.setdefault(kind, []).append(text[:position].count(" ") + (1 if text[position] == " " else 0))
-    repeated = sorted(start for found in starts.values() for start in found[1:])
-    if not repeated:
+        at = bisect_right(word_starts, position) - 1
+        if kind not in kinds_since_cut:
+            kinds_since_cut.add(kind)
+            continue
+        last_cut = cuts[-1] if cuts else 0
+        for cut in range(at, max(last_cut, 1), -1):
+            gap = sentence.text[words[cut - 1].end - sentence.start : words[cut].start - sentence.start]
+            if any(mark in gap for mark in "،,;؛") or normalize_name(words[cut].text) in ("كما", "also", "and", "وكذلك"):
+                cuts.append(cut)
+                kinds_since_cut = {kind}
+                break
+    if not cuts:
         return [sentence]
-    second = repeated[0]
-    for cut in range(second, 1, -1):
-        gap = sentence.text[words[cut - 1].end - sentence.start : words[cut].start - sentence.start]
-        if any(mark in gap for mark in "،,;؛") or normalize_name(words[cut].text) in ("كما", "also", "and", "وكذلك"):
-            head = Sentence(
-                sentence.index, sentence.text[: words[cut - 1].end - sentence.start], sentence.start, words[cut - 1].end,
-                words[:cut], continues=sentence.continues,
-            )
-            rest_start = words[cut].start
-            rest = Sentence(
-                sentence.index, sentence.text[rest_start - sentence.start :], rest_start, sentence.end, words[cut:],
-                continues=sentence.continues or head,
-            )
-            return [head, *_split_at_repeated_trigger(rest)]
-    return [sentence]
+    pieces, head = [], None
+    for first, last in zip([0, *cuts], [*cuts, len(words)]):
+        start, end = words[first].start, words[last - 1].end if last < len(words) else sentence.end
+        piece = Sentence(sentence.index, sentence.text[start - sentence.start : end - sentence.start], start, end, words[first:last], continues=head)
+        head = head or piece
+        pieces.append(piece)
+    return pieces
 
 
 def _definite(text, position):
@@ -467,6 +477,10 @@ def _proposals(event, mentions, dateline):
                 continue
             first, last = span
             written = sentence.text[words[first].start - sentence.start : words[last - 1].end - sentence.start]
+            if kind == "organization" and _strip_prefix(written) in {entry["name_as_written"] for entry in event.organizations}:
+                taken |= set(range(first, last))
+                index = last
+                continue
             if kind == "organization":
                 written = _strip_prefix(written)
                 arabic = language_of(written) == "ar"
@@ -491,6 +505,42 @@ def _proposals(event, mentions, dateline):
     for person in event.people:
         if person["proposed"] and person["organization"] is None:
             person["organization"] = _proposed_organization(event, person["title_as_written"])
+
+
+def _agreement_people(event):
+    """An agreement records who signed for which party and who witnessed: others named in the
+    release about it (a speaker at the ceremony) are left out of its draft, and a signatory the
+    text does not tie to a party signs for the first party that has none."""
+    if event.record_type != AGREEMENT:
+        return
+    kept = [index for index, person in enumerate(event.people) if person["role"] in ("signatory", "witness")]
+    _keep(event, "people", kept)
+    signed = {person["organization"] for person in event.people if person["role"] == "signatory"}
+    for person in event.people:
+        if person["role"] == "signatory" and person["organization"] is None:
+            free = next((index for index in range(len(event.organizations)) if index not in signed), None)
+            if free is None:
+                person["role"] = "witness"  # more signatories than parties: say they were there
+            else:
+                person["organization"] = free
+                signed.add(free)
+    for index, person in enumerate(event.people):
+        if person["role"] == "signatory" and sum(
+            other["role"] == "signatory" and other["organization"] == person["organization"] for other in event.people[:index]
+        ):
+            person["role"] = "witness"  # a party has one signatory; a second is recorded as present
+
+
+def _keep(event, name, kept):
+    """Keep only the entries of `event.<name>` at `kept`, renumbering the citations about them."""
+    entries = getattr(event, name)
+    renumbered = {f"{name}[{old}]": f"{name}[{new}]" for new, old in enumerate(kept)}
+    setattr(event, name, [entries[index] for index in kept])
+    event.citations = [
+        {**citation, "about": renumbered[citation["about"]]} if citation["about"] in renumbered else citation
+        for citation in event.citations
+        if not (citation["about"].startswith(f"{name}[") and citation["about"] not in renumbered)
+    ]
 
 
 def _proposed_organization(event, title):
@@ -569,7 +619,9 @@ def _person_name_at(sentence, index, taken):
 
 
 def _normalized_before(sentence, mention, length):
-    return normalize_name(sentence.text[: sentence.words[mention.first].start - sentence.start])[-length:]
+    end = sentence.words[mention.first].start - sentence.start
+    # Only the end is wanted: normalising the whole start of a long sentence for every name costs its square.
+    return normalize_name(sentence.text[max(0, end - 4 * length) : end])[-length:]
 
 
 def _organizations_in(sentence_mentions, span):
@@ -655,7 +707,8 @@ def _person_role(event, sentence, mention, people_here):
     """The role a sentence gives a person, read from the words since the person before them."""
     previous = max((m.last for m in people_here if m.last <= mention.first), default=0)
     start = sentence.words[previous].start if previous < len(sentence.words) else sentence.start
-    before = normalize_name(sentence.text[start - sentence.start : sentence.words[mention.first].start - sentence.start])
+    end = sentence.words[mention.first].start - sentence.start
+    before = normalize_name(sentence.text[max(start - sentence.start, end - 300) : end])
     whole = normalized(sentence)
     if event.record_type == AGREEMENT:
         if WITNESSING.search(before):
@@ -676,7 +729,8 @@ def _organization_role(event, sentence, mention, introduction, people_here):
         return "party"
     if sentence is not introduction:
         return "participant"
-    before = normalize_name(sentence.text[: sentence.words[mention.first].start - sentence.start])
+    end = sentence.words[mention.first].start - sentence.start
+    before = normalize_name(sentence.text[max(0, end - 300) : end])
     first_person = min((m.first for m in people_here), default=len(sentence.words))
     if HOSTING.search(before) and mention.first < first_person:
         return "host"  # «استقبل الأمين العام للتحالف …»: the receiving side
@@ -770,7 +824,8 @@ def _place(event, mentions, dateline):
         for mention in mentions[sentence.index]:
             if mention.entry.kind != "city":
                 continue
-            before = normalize_name(sentence.text[: sentence.words[mention.first].start - sentence.start])[-12:]
+            end = sentence.words[mention.first].start - sentence.start
+            before = normalize_name(sentence.text[max(0, end - 48) : end])[-12:]
             in_dateline = dateline is not None and dateline[1] is sentence and dateline[0].start > sentence.words[mention.first].start - sentence.start
             if in_dateline:
                 if from_dateline is None and event.record_type == MEETING and sentence is _introducing(event):

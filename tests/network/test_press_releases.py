@@ -329,3 +329,96 @@ def test_the_admin_page_reads_a_release_lets_a_match_be_changed_and_confirms(see
     agreement = Agreement.objects.get(title_en="MoU between UNOCT and Morocco's Ministry of Interior")
     assert UNCCT in agreement.parties.values_list("organization", flat=True)
     assert (agreement.signed_on, agreement.signed_precision) == (date(2026, 3, 1), "month")
+
+
+def test_one_new_organisation_proposed_in_two_events_is_made_once(seeded, editor_api):
+    text = (
+        "GENEVA, 3 March 2026 - UNOCT signed a memorandum of understanding with the Ministry of Justice of Ruritania.\n\n"
+        "On the same day, the Office signed a second memorandum of understanding with the Ministry of Justice of Ruritania on victims of terrorism.\n"
+    )
+    draft = draft_of(editor_api, text, "2026-03-03")
+    assert len(draft["events"]) == 2
+    for event in draft["events"]:
+        assert ["Ministry of Justice of Ruritania"] == [entry["proposed"]["name_en"] for entry in event["organizations"] if entry["proposed"]]
+
+    response = editor_api.post("/api/press-releases/", {"text": text, **draft})
+
+    assert response.status_code == 201, response.json()
+    assert Organization.objects.filter(name_en="Ministry of Justice of Ruritania").count() == 1
+
+
+@pytest.mark.parametrize(
+    "change, field",
+    [
+        ({"role": "speaker"}, "role"),  # an agreement records signatories and witnesses only
+        ({"organization": None}, "organization"),  # a signatory signs for a party
+    ],
+)
+def test_nobody_is_left_out_of_an_agreement_unsaid(seeded, editor_api, change, field):
+    draft = draft_of(editor_api, MOROCCO_MOU_EN, "2026-03-04")
+    draft["events"][0]["people"][0].update(change)
+    before = counts()
+
+    response = editor_api.post("/api/press-releases/", {"text": MOROCCO_MOU_EN, **draft})
+
+    assert response.status_code == 400
+    assert field in response.json()["events"]["0"]["people"]["0"]
+    assert counts() == before
+
+
+def test_a_release_with_no_event_left_is_refused(seeded, editor_api):
+    response = editor_api.post("/api/press-releases/", {"text": MOROCCO_MOU_EN, "events": []})
+
+    assert response.status_code == 400
+    assert "events" in response.json()
+    assert not Source.objects.filter(text=MOROCCO_MOU_EN).exists()
+
+
+def review_page(client, text=MOROCCO_MOU_EN, published_on="2026-03-04"):
+    page = client.post("/admin/press-release/", {"text": text, "published_on": published_on})
+    assert page.status_code == 200
+    return page
+
+
+def submitted(page, **changes):
+    """The review form as a browser sends it, every row kept."""
+    form = {"draft": page.context["draft_json"]}
+    for row in page.context["events"]:
+        prefix, event = f"e{row['index']}", row["event"]
+        form.update({f"{prefix}-include": "on", f"{prefix}-kind": event["kind"], f"{prefix}-status": event["status"],
+                     f"{prefix}-title_en": event["title_en"], f"{prefix}-title_ar": event["title_ar"], f"{prefix}-date": row["date_text"],
+                     f"{prefix}-note": event["date"]["note"], f"{prefix}-city": event["city"], f"{prefix}-country": event["country"]})
+        for number, entry in enumerate(event["organizations"]):
+            form.update({f"{prefix}-o{number}-include": "on", f"{prefix}-o{number}-role": entry["role"],
+                         f"{prefix}-o{number}-record": str(entry["match"]["id"]) if entry["match"] else "new"})
+        for number, entry in enumerate(event["people"]):
+            form.update({f"{prefix}-p{number}-include": "on", f"{prefix}-p{number}-role": entry["role"],
+                         f"{prefix}-p{number}-record": str(entry["match"]["id"]) if entry["match"] else "new",
+                         f"{prefix}-p{number}-title": entry["title_as_written"],
+                         f"{prefix}-p{number}-organization": "" if entry["organization"] is None else str(entry["organization"])})
+    form.update(changes)
+    return {key: value for key, value in form.items() if value is not None}
+
+
+def test_a_refused_confirm_shows_the_page_again_with_the_corrections_kept(seeded, editor_client):
+    page = review_page(editor_client)
+    before = counts()
+    # A new title, the ministry dropped, and the date in a shape no date has.
+    response = editor_client.post("/admin/press-release/", submitted(
+        page, **{"e0-title_en": "Corrected title", "e0-o1-include": None, "e0-p1-include": None, "e0-date": "March"}
+    ))
+
+    assert response.status_code == 200
+    assert response.context["errors"]
+    event = response.context["events"][0]["event"]
+    assert event["title_en"] == "Corrected title"
+    assert [entry["match"]["id"] for entry in event["organizations"]] == [UNOCT]
+    assert counts() == before
+
+
+@pytest.mark.parametrize("draft", ["not json", "{}", "[]", '{"release": {}, "draft": {"language": "en", "events": [{}]}}'])
+def test_a_draft_tampered_with_is_refused_not_a_server_error(seeded, editor_client, draft):
+    response = editor_client.post("/admin/press-release/", {"draft": draft, "e0-include": "on", "e0-o0-record": "²"})
+
+    assert response.status_code in (200, 302)
+    assert counts()["Agreement"] == Agreement.objects.count()
