@@ -21,6 +21,7 @@ from meetings.models import Meeting, MeetingOrganizer, Participant
 from partners.models import Citation, FocalArea, Language, Organization, Person, Source
 
 from .extraction import AGREEMENT, MEETING
+from .extraction.text import language_of
 
 # Stored in English; history pages show it in the reader's language.
 IMPORT_REASON = gettext_noop("Imported from a press release")
@@ -233,7 +234,7 @@ def _source(data):
         return existing
     first_line = next((line.strip() for line in text.splitlines() if line.strip()), "")[:500]
     digest = hashlib.sha1(text.encode()).hexdigest()[:10]
-    language = data.get("language") or ("ar" if sum("\u0600" <= c <= "\u06ff" for c in text) * 2 > len(text.strip()) / 2 else "en")
+    language = data.get("language") or language_of(text)
     return _saved(
         Source(
             slug=f"release-{digest}",
@@ -297,8 +298,8 @@ def _dated(event):
 
 
 def _split_by_language(text):
-    arabic = any("\u0600" <= character <= "\u06ff" for character in text or "")
-    return ("", text) if arabic else (text or "", "")
+    """("", text) for Arabic, (text, "") otherwise: the field of each language gets its own."""
+    return ("", text) if text and language_of(text) == "ar" else (text or "", "")
 
 
 def _agreement(event, organizations, people):

@@ -24,6 +24,7 @@ from meetings.models import Meeting
 from partners.models import FocalArea, Organization, Person
 
 from .extraction import AGREEMENT, extract
+from .extraction.text import language_of
 from .press_releases import ORGANIZATION_ROLES, PERSON_ROLES, ReviewedReleaseSerializer, plain_line_ends
 from .views import CanImportReleases
 
@@ -248,7 +249,8 @@ def _corrected_entry(data, prefix, entry):
     if record is not None:
         entry["match"], entry["proposed"] = {"id": record}, None
     else:
-        arabic = any("\u0600" <= character <= "\u06ff" for character in entry.get("name_as_written", ""))
+        written = entry.get("name_as_written", "")
+        arabic = bool(written) and language_of(written) == "ar"
         name_en = data.get(f"{prefix}-new_en", "").strip() or ("" if arabic else entry.get("name_as_written", ""))
         name_ar = data.get(f"{prefix}-new_ar", "").strip() or (entry.get("name_as_written", "") if arabic else "")
         entry["match"], entry["proposed"] = None, {"name_en": name_en, "name_ar": name_ar}
