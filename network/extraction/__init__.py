@@ -190,8 +190,19 @@ def extract(text, published_on=None):
     names = gazetteer()
     mentions = {sentence.index: names.mentions(sentence.words) for sentence in sentences}
     events = _events(sentences, mentions)
+    # Words such as "today" are read against the release's own date, its dateline's, when it has
+    # one: an outlet may publish it days later.
+    dateline = _dateline(sentences, {sentence.index: find_dates(sentence.text) for sentence in sentences[:3]})
+    if dateline is not None and dateline[0].precision == "day":
+        published_on = dateline[0].value
     dates = {sentence.index: find_dates(sentence.text, published_on) for sentence in sentences}
-    dateline = _dateline(sentences, dates)
+    if dateline is not None:
+        # The same date found again, now with the publication date known, stands for the dateline.
+        dateline = next(
+            ((found, sentence) for sentence in sentences[:3] if sentence is dateline[1]
+             for found in dates[sentence.index] if found.start == dateline[0].start and not found.inferred),
+            dateline,
+        )
     for event in events:
         _organizations_and_people(event, mentions)
         _proposals(event, mentions, dateline)

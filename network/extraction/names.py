@@ -139,7 +139,9 @@ def _written_as_acronym(text):
 
 
 def _name_words(name):
-    return tuple(bare(word) for word in name.split() if bare(word))
+    """A name's words as a release's words are read (text.WORD): «عبد الله» two words, as written,
+    "Counter-Terrorism" one, "API/PNR" two."""
+    return tuple(bare(word) for word in name.replace("/", " ").split() if bare(word))
 
 
 def _entries():
@@ -162,8 +164,14 @@ def _entries():
     for pk, name in PersonName.objects.values_list("person_id", "name"):
         add("person", pk, name)
     for pk, code, name_en, name_ar in FocalArea.objects.values_list("pk", "code", "name_en", "name_ar"):
-        add("focal_area", pk, name_en)
-        add("focal_area", pk, name_ar)
+        for name in (name_en, name_ar):
+            add("focal_area", pk, name)
+            # "Preventing and countering violent extremism (PCVE)" is also said without its
+            # acronym, and by its acronym alone.
+            spelled, _bracket, acronym = name.partition(" (")
+            if acronym:
+                add("focal_area", pk, spelled)
+                add("focal_area", pk, acronym.rstrip(")"), acronym=True)
     for city_en, city_ar, country in _known_cities():
         for name in (city_en, city_ar):
             add("city", (city_en, city_ar, country), name)

@@ -54,6 +54,15 @@ MEETING_AND_AGREEMENT_AR = """القاهرة، 10 ديسمبر 2024 (وام) –
 وفي سياق آخر، وقع المكتب اتفاقية مع حكومة كندا لدعم ضحايا الإرهاب بقيمة 5 ملايين دولار كندي.
 """
 
+KENYA_MOU_EN = """UNOCT and Kenya sign Memorandum of Understanding to strengthen counter-terrorism cooperation
+
+New York, 15 September 2023 – The United Nations Office of Counter-Terrorism (UNOCT) and the Government of the Republic of Kenya signed today a Memorandum of Understanding (MoU) to enhance cooperation in preventing and countering violent extremism.
+
+The MoU was signed by Mr. Vladimir Voronkov, Under-Secretary-General of the United Nations Office of Counter-Terrorism, and H.E. Dr. Martin Kimani, Permanent Representative of Kenya to the United Nations.
+"""
+
+WORKSHOP_AR = """نظّم مركز الأمم المتحدة لمكافحة الإرهاب ورشة عمل حول أمن الحدود في عمّان خلال الفترة من 3 إلى 5 تشرين الأول 2023، بمشاركة ممثلين عن عشر دول عربية."""
+
 VISIT_AR = """استقبل الأمين العام للتحالف الإسلامي العسكري لمحاربة الإرهاب اللواء الطيار الركن محمد بن سعيد المغيدي، يوم الأربعاء بمقر التحالف بمدينة الرياض، وكيل الأمين العام للأمم المتحدة لمكافحة الإرهاب فلاديمير فورونكوف."""
 
 
@@ -210,6 +219,26 @@ def test_a_meeting_and_an_agreement_of_no_named_kind_are_two_drafts(seeded):
     assert (agreement["record_type"], agreement["kind"], agreement["status"]) == ("agreement", "other", "signed")
     assert agreement["amounts"] == [{"value": "5000000", "currency": "CAD", "period_months": None}]
     assert agreement["date"]["value"] is None  # this sentence dates nothing, and the meeting's «اليوم» is not its
+
+
+def test_today_is_the_datelines_day_when_the_outlet_published_it_later(seeded):
+    event = only(extract(KENYA_MOU_EN, date(2023, 10, 6)).as_json()["events"], "agreement")
+
+    assert (event["date"]["value"], event["date"]["inferred"]) == ("2023-09-15", True)
+    assert "15 September 2023" in event["date"]["note"]
+    assert "pcve" in {area["code"] for area in event["focal_areas"]}  # spelt out, without its acronym
+    kimani = next(person for person in event["people"] if person["proposed"])
+    assert (kimani["name_as_written"], kimani["role"]) == ("Martin Kimani", "signatory")
+    assert event["organizations"][kimani["organization"]]["proposed"]["name_en"] == "Government of the Republic of Kenya"
+
+
+def test_a_workshop_over_three_days_in_a_levantine_month(seeded):
+    event = only(extract(WORKSHOP_AR, date(2023, 10, 6)).as_json()["events"], "meeting")
+
+    assert event["kind"] == "workshop"
+    assert event["date"] == {"value": "2023-10-03", "precision": "day", "inferred": False, "note": "", "ends_on": "2023-10-05"}
+    assert {(entry["match"]["id"], entry["role"]) for entry in event["organizations"]} == {(UNCCT, "organizer")}
+    assert event["city"] == ""  # Amman is in no record yet: nothing is guessed
 
 
 # Confirming, through the API
