@@ -833,7 +833,7 @@ def focal_area_rows(plan, key):
     rows = []
     for focal_id, code, name_en, name_ar, parent in plan.focal_areas:
         rows.append("\t".join((str(focal_id), key(name_en, name_ar, code), code, name_en, name_ar,
-                               NULL if parent is None else str(parent), "1")))
+                               NULL if parent is None else str(parent), "1")) + SUFFIXES.get("focalarea", ""))
     return ("\n".join(rows) + "\n").encode()
 
 

@@ -917,12 +917,23 @@ def find_duplicate(event):
     from agreements.models import Agreement
     from meetings.models import Meeting
 
+    from django.db.models import Q
+
     organizations = {entry["match"]["id"] for entry in event.organizations if entry.get("match")}
+    if not organizations:
+        return None  # nothing known to compare with
     if event.record_type == AGREEMENT:
-        candidates = Agreement.objects.filter(kind=event.kind).prefetch_related("parties")
+        candidates = (
+            Agreement.objects.filter(kind=event.kind, parties__organization__in=organizations).distinct().prefetch_related("parties")
+        )
         records = [(record, {p.organization_id for p in record.parties.all()}, record.signed_on, record.signed_precision) for record in candidates]
     else:
-        candidates = Meeting.objects.filter(kind=event.kind).prefetch_related("organizers", "participants")
+        candidates = (
+            Meeting.objects.filter(kind=event.kind)
+            .filter(Q(organizers__organization__in=organizations) | Q(participants__organization__in=organizations))
+            .distinct()
+            .prefetch_related("organizers", "participants")
+        )
         records = [
             (record, {o.organization_id for o in record.organizers.all()} | {p.organization_id for p in record.participants.all() if p.organization_id},
              record.starts_on, record.starts_precision)

@@ -141,7 +141,11 @@ def _written_as_acronym(text):
 def _name_words(name):
     """A name's words as a release's words are read (text.WORD): «عبد الله» two words, as written,
     "Counter-Terrorism" one, "API/PNR" two."""
-    return tuple(bare(word) for word in name.replace("/", " ").split() if bare(word))
+    return tuple(form for form in map(_bare_word, name.replace("/", " ").split()) if form)
+
+
+# Names share most of their words ("United", "Nations", «مكافحة»): each is normalised once.
+_bare_word = lru_cache(maxsize=200_000)(bare)
 
 
 def _entries():
@@ -150,7 +154,7 @@ def _entries():
     def add(kind, key, name, acronym=False):
         words = _name_words(name or "")
         if words and (acronym or len(words) > 1 or len(words[0]) >= 3):
-            entries.append(Entry(kind, key, words, acronym, normalize_name(name) if len(words) == 1 else ""))
+            entries.append(Entry(kind, key, words, acronym, normalize_name(name) if len(words) == 1 and not acronym else ""))
 
     for pk, name_en, name_ar, acronym in Organization.objects.values_list("pk", "name_en", "name_ar", "acronym"):
         add("organization", pk, name_en)
