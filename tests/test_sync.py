@@ -243,6 +243,7 @@ def test_a_time_without_a_zone_is_utc_and_an_unencoded_plus_is_understood(seeded
 
     assert response.status_code == 200, response.json()
     assert parse_datetime(response.json()["sync_from"]) >= midnight
+    assert response.json()["sync_from"].endswith("Z")  # goes back into a URL with nothing to encode
     if url.startswith("/api/organizations/"):
         ids = [row["id"] for row in response.json()["results"]]
         assert changed.pk in ids and unchanged.pk not in ids

@@ -1,6 +1,7 @@
 """Keyset pages: `next` and `previous` links that go on from the last row seen."""
 import copy
 from datetime import timedelta
+from datetime import timezone as dt_timezone
 from decimal import Decimal
 
 from django.conf import settings
@@ -71,7 +72,8 @@ class KeysetPagination(pagination.BasePagination):
         rows = self.cut_page(rows, direction, position, lambda row: row_position(row, self.keys))
         since = getattr(view, "changes_since", None)
         if since is not None:
-            # The list is in the order of its changes (crm/api/sync.py): the first key is the time.
+            # The list is in the order of its changes (UpdatedAfterFilter, or the deletions list):
+            # the first key is the time.
             column = self.keys[0].column
             last = rows[-1] if rows else None
             last_served = last[column] if isinstance(last, dict) else getattr(last, column, None)
@@ -118,7 +120,8 @@ class KeysetPagination(pagination.BasePagination):
     def get_paginated_response(self, data):
         body = {"next": self._link("after", self.next_position), "previous": self._link("before", self.previous_position)}
         if getattr(self, "sync_from", None) is not None:
-            body["sync_from"] = self.sync_from.isoformat().replace("+00:00", "Z")
+            # In UTC, so that it goes back into a query string without a "+" to encode.
+            body["sync_from"] = self.sync_from.astimezone(dt_timezone.utc).isoformat().replace("+00:00", "Z")
         if self.count is not None:
             body["count"] = self.count
         body["results"] = data
