@@ -1,12 +1,13 @@
 """The API's shapes that read across apps: an organisation with its agreements and commitments,
 and a line of its partner list."""
+from django.db.models import F
 from django_countries.serializer_fields import CountryField
 from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from agreements.models import AgreementParty, FundingCommitment
 from agreements.serializers import AgreementLinkSerializer
-from crm.api.serializers import CodeField
+from crm.api.serializers import CodeField, ListLinkField, capped
 from crm.dates import DatePrecision
 from meetings.serializers import MeetingLinkSerializer
 from partners.serializers import CitationSerializer, OrganizationSerializer, OrganizationSummarySerializer
@@ -42,20 +43,35 @@ class OrganizationCommitmentSerializer(serializers.HyperlinkedModelSerializer):
         fields = ["id", "api_url", "donor", "recipient", "amount", "currency", "status", "committed_on", "committed_precision"]
 
 
+# A hub is party to thousands of agreements: its page shows the latest, and links to them all.
+DETAIL_LIST_LIMIT = 100
+LATEST_AGREEMENTS = [F("agreement__signed_on").desc(nulls_last=True), "-agreement_id"]
+LATEST_COMMITMENTS = [F("committed_on").desc(nulls_last=True), "-id"]
+
+
 @extend_schema_serializer(component_name="OrganizationDetail")
 class OrganizationDetailSerializer(NetworkOrganizationSerializer):
-    """One organisation with its units, agreements, commitments (given and received) and sources."""
+    """One organisation with its units, agreements, commitments (given and received) and sources.
+    The lists that can grow without limit show their first 100 rows (latest first); each links
+    to the whole list (`…_url`), paged and filtered to this organisation."""
 
-    units = OrganizationSummarySerializer(source="children", many=True, read_only=True)
-    agreements = OrganizationAgreementSerializer(source="agreement_parties", many=True, read_only=True)
-    commitments_given = OrganizationCommitmentSerializer(many=True, read_only=True)
-    commitments_received = OrganizationCommitmentSerializer(many=True, read_only=True)
+    units = capped(OrganizationSummarySerializer(), source="children", limit=DETAIL_LIST_LIMIT, ordering=["name_en", "name_ar", "id"])
+    units_url = ListLinkField("organization-list", "parent")
+    agreements = capped(
+        OrganizationAgreementSerializer(), source="agreement_parties", limit=DETAIL_LIST_LIMIT, ordering=LATEST_AGREEMENTS
+    )
+    agreements_url = ListLinkField("agreement-list", "party")
+    commitments_given = capped(OrganizationCommitmentSerializer(), limit=DETAIL_LIST_LIMIT, ordering=LATEST_COMMITMENTS)
+    commitments_given_url = ListLinkField("fundingcommitment-list", "donor")
+    commitments_received = capped(OrganizationCommitmentSerializer(), limit=DETAIL_LIST_LIMIT, ordering=LATEST_COMMITMENTS)
+    commitments_received_url = ListLinkField("fundingcommitment-list", "recipient")
     citations = CitationSerializer(many=True, read_only=True)
 
     class Meta(NetworkOrganizationSerializer.Meta):
         fields = [
             *NetworkOrganizationSerializer.Meta.fields,
-            "units", "agreements", "commitments_given", "commitments_received", "citations",
+            "units", "units_url", "agreements", "agreements_url", "commitments_given", "commitments_given_url",
+            "commitments_received", "commitments_received_url", "citations",
         ]
 
 

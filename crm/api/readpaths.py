@@ -29,7 +29,7 @@ from rest_framework import relations, serializers
 from rest_framework.response import Response
 
 from .exports import csv_columns, is_export, stream_csv
-from .serializers import CodeField
+from .serializers import CappedListSerializer, CodeField, ListLinkField
 
 # Representations that are the value as the database returns it.
 AS_IS = (
@@ -106,6 +106,19 @@ class Link:
         return lambda pk: None if pk is None else f"{head}{pk}{tail}"
 
 
+class ListLink:
+    """Turns primary keys into the address of a list filtered to the record (ListLinkField)."""
+
+    def __init__(self, view_name, query_parameter):
+        self.view_name = view_name
+        self.query_parameter = query_parameter
+
+    def bind(self, request):
+        path = reverse(self.view_name)
+        url = request.build_absolute_uri(path) if request is not None else path
+        return lambda pk: None if pk is None else f"{url}?{self.query_parameter}={pk}"
+
+
 class ReadPlan:
     """What to select for a serializer's representation, and how to finish each value in Python.
 
@@ -171,8 +184,16 @@ class ReadPlan:
             else:
                 rows = related_rows(self.model, field.source, OuterRef(self._path("pk")))
             child = ReadPlan(field.child, rows.model, in_json=True)
-            self.selected[name] = JSONArraySubquery(rows.values(item=JSONObject(**child.selected)))
+            items = rows.values(item=JSONObject(**child.selected))
+            if isinstance(field, CappedListSerializer):
+                items = items.order_by(*field.ordering)[: field.limit]
+            self.selected[name] = JSONArraySubquery(items)
             self.steps.append((name, "list", child))
+        elif isinstance(field, ListLinkField):
+            key = f"{field.view_name}?{field.query_parameter}"
+            self.selected[name] = F(self._path("pk"))
+            self.links.setdefault(key, ListLink(field.view_name, field.query_parameter))
+            self.steps.append((name, "link", key))
         elif isinstance(field, serializers.BaseSerializer):
             if field.source == "*":  # the row itself, shown as a nested record
                 related, prefix = self.model, self.prefix

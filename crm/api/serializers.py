@@ -113,3 +113,43 @@ class CodeField(serializers.ReadOnlyField):
 
     def to_representation(self, value):
         return self.codes.get(value, "")
+
+
+class CappedListSerializer(serializers.ListSerializer):
+    """A nested list that can grow without limit (a hub's agreements), shown up to `limit` rows in
+    `ordering`; the whole list is a filtered list of its own, linked by a `ListLinkField` beside it.
+    The read path (crm/api/readpaths.py) reads the same rows in the same order."""
+
+    def __init__(self, *args, limit, ordering, **kwargs):
+        self.limit = limit
+        self.ordering = ordering
+        super().__init__(*args, **kwargs)
+
+    def to_representation(self, data):
+        rows = data.all() if hasattr(data, "all") else data
+        return super().to_representation(rows.order_by(*self.ordering)[: self.limit])
+
+
+def capped(child, *, limit, ordering, **kwargs):
+    """`child` as a read-only list of at most `limit` rows in `ordering`."""
+    return CappedListSerializer(child=child, limit=limit, ordering=ordering, read_only=True, **kwargs)
+
+
+@extend_schema_field(OpenApiTypes.URI)
+class ListLinkField(serializers.Field):
+    """The address of another list filtered to this record: /api/agreements/?party=3."""
+
+    def __init__(self, view_name, query_parameter, **kwargs):
+        self.view_name = view_name
+        self.query_parameter = query_parameter
+        kwargs.setdefault("source", "pk")
+        super().__init__(read_only=True, **kwargs)
+
+    def list_url(self, request):
+        from django.urls import reverse
+
+        path = reverse(self.view_name)
+        return request.build_absolute_uri(path) if request is not None else path
+
+    def to_representation(self, pk):
+        return f"{self.list_url(self.context.get('request'))}?{self.query_parameter}={pk}"

@@ -1,5 +1,12 @@
 """An organisation's whole record through the API: its units, agreements, commitments and sources."""
+from datetime import date, timedelta
+
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from network.serializers import DETAIL_LIST_LIMIT
+from tests.factories import AgreementFactory, AgreementPartyFactory, OrganizationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -14,3 +21,29 @@ def test_organisation_detail_nests_units_agreements_commitments_and_sources(seed
     assert qatar["citations"] and qatar["citations"][0]["source"].startswith("seed-")
     unoct = viewer_api.get(f"/api/organizations/{UNOCT}/").json()
     assert UNCCT in [unit["id"] for unit in unoct["units"]]
+
+
+def test_a_hubs_page_shows_its_latest_agreements_and_links_to_them_all(seeded, viewer_api):
+    hub = OrganizationFactory()
+    undated = AgreementPartyFactory(organization=hub, agreement=AgreementFactory(signed_on=None)).agreement
+    dated = [
+        AgreementPartyFactory(organization=hub, agreement=AgreementFactory(signed_on=date(2020, 1, 1) + timedelta(days=day))).agreement
+        for day in range(DETAIL_LIST_LIMIT + 4)
+    ]
+    viewer_api.get(f"/api/organizations/{hub.pk}/")  # the user's permissions are read once, then cached
+
+    with CaptureQueriesContext(connection) as queries:
+        page = viewer_api.get(f"/api/organizations/{hub.pk}/").json()
+
+    assert len([query for query in queries.captured_queries if "SAVEPOINT" not in query["sql"]]) == 1
+    shown = [row["agreement"]["id"] for row in page["agreements"]]
+    assert shown == [agreement.pk for agreement in reversed(dated)][:DETAIL_LIST_LIMIT]  # latest first
+    assert page["agreements_url"].endswith(f"/api/agreements/?party={hub.pk}")
+    listed, url = [], page["agreements_url"] + "&page_size=500"
+    while url:
+        answer = viewer_api.get(url).json()
+        listed += [row["id"] for row in answer["results"]]
+        url = answer["next"]
+    assert sorted(listed) == sorted([undated.pk] + [agreement.pk for agreement in dated])  # the undated one too
+    assert page["commitments_given_url"].endswith(f"/api/funding-commitments/?donor={hub.pk}")
+    assert page["units_url"].endswith(f"/api/organizations/?parent={hub.pk}")
