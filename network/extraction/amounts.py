@@ -15,6 +15,7 @@ from decimal import Decimal
 import pycountry
 
 from crm.numerals import ARABIC_DECIMAL_SEPARATOR, WESTERN_DIGITS
+from crm.search import ARABIC_LETTER_FOLDS
 
 __all__ = ["FoundAmount", "find_amounts"]
 
@@ -50,7 +51,6 @@ ARABIC_WORD_START = (
     f"|(?<={_NOT_AFTER_LETTER}[وبل]\u0640)"
     f"|(?<={_NOT_AFTER_LETTER}وب\u0640))"
 )
-_SPELLING = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ى": "ي", "ة": "ه"})
 _MARKS_AND_SPACES = re.compile(r"[\u064B-\u0652\u0670\u0640\s]")
 
 
@@ -76,7 +76,7 @@ def arabic(pattern):
 
 def arabic_key(word):
     """The spelling `word` is looked up under, whatever hamza, diacritics or final letter form."""
-    return _MARKS_AND_SPACES.sub("", word).translate(_SPELLING)
+    return _MARKS_AND_SPACES.sub("", word).translate(ARABIC_LETTER_FOLDS)
 
 
 def any_arabic(words):

@@ -27,6 +27,11 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from crm.numerals import WESTERN_DIGITS
+from crm.search import ARABIC_LETTER_FOLDS
+
+from .text import ARABIC_LETTER
+
 try:
     from hijridate import Hijri
 except ImportError:  # recognised all the same, so that their digits are not misread; not returned
@@ -62,16 +67,13 @@ INVISIBLE = frozenset(
     + [chr(c) for c in range(0x202A, 0x202F)]
     + [chr(c) for c in range(0x2066, 0x206A)]
 )
-FOLDED_LETTERS = {
-    "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا",
-    "ى": "ي", "ی": "ي", "ة": "ه", "ک": "ك",
-    **{chr(0x0660 + n): str(n) for n in range(10)},  # Arabic-Indic digits
-    **{chr(0x06F0 + n): str(n) for n in range(10)},  # Extended (Persian) digits
-}
+# The app's one table of Arabic letter variants (crm.search) and of digits (crm.numerals), with
+# the invisible marks dropped.
+FOLD_TABLE = {**ARABIC_LETTER_FOLDS, **WESTERN_DIGITS, **dict.fromkeys(map(ord, INVISIBLE))}
 
 
 def fold(text):
-    return "".join(FOLDED_LETTERS.get(ch, ch) for ch in text if ch not in INVISIBLE)
+    return text.translate(FOLD_TABLE)
 
 
 def fold_keeping_origin(text):
@@ -79,7 +81,7 @@ def fold_keeping_origin(text):
     folded, origin = [], []
     for offset, ch in enumerate(text):
         if ch not in INVISIBLE:
-            folded.append(FOLDED_LETTERS.get(ch, ch))
+            folded.append(ch.translate(FOLD_TABLE))
             origin.append(offset)
     return "".join(folded), origin
 
@@ -705,11 +707,8 @@ def spoken(day):
     return f"{day.day} {MONTHS_EN[day.month - 1]} {day.year}"
 
 
-ARABIC = re.compile(r"[\u0600-\u06FF]")
-
-
 def is_arabic(written):
-    return ARABIC.search(written) is not None
+    return ARABIC_LETTER.search(written) is not None
 
 
 def quoted(written):
