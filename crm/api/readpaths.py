@@ -107,16 +107,14 @@ class Link:
 
 
 class ListLink:
-    """Turns primary keys into the address of a list filtered to the record (ListLinkField)."""
+    """Turns primary keys into the address of a list filtered to the record, as its ListLinkField writes it."""
 
-    def __init__(self, view_name, query_parameter):
-        self.view_name = view_name
-        self.query_parameter = query_parameter
+    def __init__(self, field):
+        self.field = field
 
     def bind(self, request):
-        path = reverse(self.view_name)
-        url = request.build_absolute_uri(path) if request is not None else path
-        return lambda pk: None if pk is None else f"{url}?{self.query_parameter}={pk}"
+        url = self.field.list_url(request)
+        return lambda pk: None if pk is None else f"{url}?{self.field.query_parameter}={pk}"
 
 
 class ReadPlan:
@@ -192,7 +190,7 @@ class ReadPlan:
         elif isinstance(field, ListLinkField):
             key = f"{field.view_name}?{field.query_parameter}"
             self.selected[name] = F(self._path("pk"))
-            self.links.setdefault(key, ListLink(field.view_name, field.query_parameter))
+            self.links.setdefault(key, ListLink(field))
             self.steps.append((name, "link", key))
         elif isinstance(field, serializers.BaseSerializer):
             if field.source == "*":  # the row itself, shown as a nested record

@@ -3,6 +3,7 @@ import copy
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -146,8 +147,6 @@ class ListLinkField(serializers.Field):
         super().__init__(read_only=True, **kwargs)
 
     def list_url(self, request):
-        from django.urls import reverse
-
         path = reverse(self.view_name)
         return request.build_absolute_uri(path) if request is not None else path
 
