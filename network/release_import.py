@@ -3,6 +3,7 @@
 The draft comes from network/extraction and is confirmed by network/press_releases.py, as the
 API's is; this page only shows it as a form and reads back what staff corrected.
 """
+import datetime
 import json
 
 from django import forms
@@ -105,18 +106,12 @@ def _event_rows(index, event):
         "event": event,
         "kinds": model.Kind.choices,
         "statuses": model.Status.choices,
-        "date_text": date.get("as_typed") or precise_date_text(date.get("value") and _as_date(date["value"]), date.get("precision")) or "",
+        "date_text": date.get("as_typed") or precise_date_text(date.get("value") and datetime.date.fromisoformat(date["value"]), date.get("precision")) or "",
         "organizations": organizations,
         "people": people,
         "focal_area_ids": [area["id"] for area in event["focal_areas"]],
         "duplicate": duplicate and model.objects.filter(pk=duplicate["id"]).first(),
     }
-
-
-def _as_date(text):
-    from datetime import date
-
-    return date.fromisoformat(text)
 
 
 def _confirm(request, context):

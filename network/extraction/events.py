@@ -16,10 +16,17 @@ from .patterns import (
 from .text import Sentence
 
 
+def normalized_words(sentence):
+    """The sentence's words normalised, one per word, worked out once per sentence."""
+    if getattr(sentence, "_normalized_words", None) is None:
+        sentence._normalized_words = [normalize_name(word.text) for word in sentence.words]
+    return sentence._normalized_words
+
+
 def normalized(sentence):
-    """The sentence's words normalised, worked out once per sentence."""
+    """The sentence normalised, as the event words and verbs are matched against it; once per sentence."""
     if getattr(sentence, "_normalized", None) is None:
-        sentence._normalized = " ".join(normalize_name(word.text) for word in sentence.words)
+        sentence._normalized = " ".join(normalized_words(sentence))
     return sentence._normalized
 
 
@@ -38,9 +45,9 @@ def _split_at_repeated_trigger(sentence):
     words = sentence.words
     text = normalized(sentence)
     word_starts, position = [], 0
-    for word in words:
+    for word in normalized_words(sentence):
         word_starts.append(position)
-        position += len(normalize_name(word.text)) + 1
+        position += len(word) + 1
     cuts, kinds_since_cut = [], set()
     for position, _record_type, kind in _triggers(text):
         at = bisect_right(word_starts, position) - 1

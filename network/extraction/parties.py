@@ -6,7 +6,7 @@ from crm.search import normalize_name
 
 from .amounts import find_amounts
 from .draft import AGREEMENT, MEETING
-from .events import as_written, introducing, normalized
+from .events import as_written, introducing, normalized, normalized_words
 from .facts import titles_of
 from .names import Mention
 from .patterns import (
@@ -341,13 +341,13 @@ def _title(sentence, mention, sentence_mentions):
         return sentence.text[words[first - 1].end - sentence.start : words[first].start - sentence.start]
 
     after = mention.last
-    if after < len(words) and ("،" in gap(after) or "," in gap(after)) and TITLE_START.search(_plain(words, after, after + 3)):
+    if after < len(words) and ("،" in gap(after) or "," in gap(after)) and TITLE_START.search(_plain(sentence, after, after + 3)):
         next_person = min((first for first in people if first >= after), default=len(words))
         end = after
         while end + 1 < min(next_person, after + 25) and not any(mark in gap(end + 1) for mark in "؛;:()\"“”"):
             if ("،" in gap(end + 1) or "," in gap(end + 1)) and (
-                _starts_new_name(words, end + 1) or not TITLE_START.search(_plain(words, end + 1, end + 3)) and len(range(after, end + 1)) > 2
-                and not re.match(r"^[وب]?(?:ال)?(?:مدير|رئيس|منسق|مساعد|نائب|director|head|executive)", _plain(words, end + 1, end + 2))
+                _starts_new_name(words, end + 1) or not TITLE_START.search(_plain(sentence, end + 1, end + 3)) and len(range(after, end + 1)) > 2
+                and not re.match(r"^[وب]?(?:ال)?(?:مدير|رئيس|منسق|مساعد|نائب|director|head|executive)", _plain(sentence, end + 1, end + 2))
             ):
                 break
             end += 1
@@ -357,7 +357,7 @@ def _title(sentence, mention, sentence_mentions):
     for first in range(max(previous_person, mention.first - 15), mention.first):
         if any(mark in sentence.text[words[first].end - sentence.start : words[mention.first].start - sentence.start] for mark in "،,؛;:"):
             continue
-        if TITLE_START.search(_plain(words, first, first + 3)):
+        if TITLE_START.search(_plain(sentence, first, first + 3)):
             last = mention.first - 1
             while last > first and HONORIFIC.search(" " + normalize_name(words[last].text)):
                 last -= 1  # ranks and courtesies («اللواء الطيار الركن») stay with the name
@@ -365,8 +365,8 @@ def _title(sentence, mention, sentence_mentions):
     return "", range(0)
 
 
-def _plain(words, first, last):
-    return " ".join(normalize_name(word.text) for word in words[first:last])
+def _plain(sentence, first, last):
+    return " ".join(normalized_words(sentence)[first:last])
 
 
 def _starts_new_name(words, index):
