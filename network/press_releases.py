@@ -385,13 +385,14 @@ def _meeting(event, organizations, people):
 
 
 def _cite(source, record, event, organizations, people):
-    """A citation of the record for each passage its facts came from; and of each new
-    organisation or person, for the passage that names them."""
+    """A citation of the record for each passage its facts came from, saying which facts; and of
+    each new organisation or person, for the passage that names them."""
     cited = {(type(record), record.pk): set(
         Citation.objects.filter(
             source=source, content_type=ContentType.objects.get_for_model(record), object_id=record.pk
         ).values_list("quote", flat=True)
     )}
+    passages = {}  # (target, quote) -> what the passage says of it, in order
     for citation in event.get("citations", []):
         targets = [record]
         about = citation["about"]
@@ -404,5 +405,28 @@ def _cite(source, record, event, organizations, people):
             # A passage already cited, whole or in part, is not cited again: a release imported twice adds nothing.
             if any(citation["quote"] in quote or quote in citation["quote"] for quote in quotes):
                 continue
-            quotes.add(citation["quote"])
-            _saved(Citation(source=source, content_object=target, quote=citation["quote"], note=f"Imported: {about}."))
+            facts = passages.setdefault((target, citation["quote"]), [])
+            fact = _cited_for(about, organizations, people)
+            if fact not in facts:
+                facts.append(fact)
+    for (target, quote), facts in passages.items():
+        _saved(Citation(source=source, content_object=target, quote=quote, note=f"Imported for {', '.join(facts)}."))
+
+
+CITED_FACTS = {
+    "date": "the date", "city": "the place", "amounts": "a sum", "focal_areas": "a focal area",
+    "organizations": "an organisation", "people": "a person",
+}
+
+
+def _cited_for(about, organizations, people):
+    """What a passage was cited for, in words a reader of the citation understands ("the
+    organisation Ministry of Interior") rather than the draft's "organizations[1]"."""
+    name, _bracket, position = about.partition("[")
+    position = position.rstrip("]")
+    records = {"organizations": organizations, "people": people}.get(name, [])
+    if position.isdigit() and int(position) < len(records):
+        record = records[int(position)]
+        kind = "organisation" if name == "organizations" else "person"
+        return f"the {kind} {record.name_en or record.name_ar}"
+    return CITED_FACTS.get(name, name)

@@ -291,6 +291,10 @@ def test_confirming_creates_the_records_the_source_and_the_citations_in_history(
     quotes = set(agreement.citations.values_list("quote", flat=True))
     assert quotes and all(quote in MOROCCO_MOU_EN for quote in quotes)
     assert ministry.citations.filter(source=source).exists()
+    # Each citation says what it was cited for, in words.
+    assert agreement.citations.filter(note__contains="the date").exists()
+    assert agreement.citations.filter(note__contains="the person Youssef Amrani").exists()
+    assert ministry.citations.get(source=source).note == "Imported for the organisation Ministry of Interior of the Kingdom of Morocco."
     assert agreement.history.get().history_user == editor
     assert agreement.history.get().history_change_reason == "Imported from a press release"
 
