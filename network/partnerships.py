@@ -3,11 +3,16 @@
 The organisation's own family (itself, its units, the bodies it belongs to) is never its own
 partner: UNCCT's partner list does not name UNOCT. With `include_units` the agreements and
 meetings of its units count as its own, so UNOCT's list includes UNCCT's partners.
+
+On PostgreSQL a list that every agreement and meeting counts for is read from the partnership
+relation the database keeps (`Partnership`, migration network 0001), in index order; a list
+narrowed by kind of link, focal area or date, and every list on SQLite, is computed from the links.
 """
 from dataclasses import dataclass
 
-from django.db.models import BigIntegerField, Case, CharField, Exists, F, Max, OuterRef, Q, Value, When
-from django.db.models.expressions import RawSQL
+from django.db import connection
+from django.db.models import BigIntegerField, BooleanField, Case, CharField, Exists, F, Max, OuterRef, Q, Value, When
+from django.db.models.expressions import Expression, RawSQL
 from django.db.models.functions import Cast, Concat, Substr
 from django.db.models.lookups import IsNull
 from django_cte import CTE, with_cte
@@ -16,6 +21,8 @@ from agreements.models import Agreement, AgreementParty
 from meetings.models import Meeting, MeetingOrganizer, Participant
 
 from partners.models import Organization, tagged_with_focal_area, units_of
+
+from .models import Partnership
 
 LINK_AGREEMENT = "agreement"
 LINK_MEETING = "meeting"
@@ -28,6 +35,15 @@ class PartnerFilter:
     contact_after: object = None
     contact_before: object = None
     include_units: bool = False
+
+    @property
+    def counts_every_link(self):
+        return not (self.link or self.focal_area or self.contact_after or self.contact_before)
+
+
+def is_kept(filters):
+    """Whether the partner list is read from the kept partnership relation."""
+    return connection.vendor == "postgresql" and filters.counts_every_link
 
 
 def family_of(pk):
@@ -90,6 +106,8 @@ def _meetings_of(**organizations):
 
 def partner_ids(organization, filters):
     """The ids of the organisation's partners, as a subquery."""
+    if is_kept(filters):
+        return kept_partnerships(organization, filters).filter(OutsideOf(F("partner"), family_of(organization.pk))).values("partner")
     agreements, meetings = linking_records(organization, filters)
     linked = _links(agreements, meetings)
     return Organization.objects.filter(pk__in=linked).exclude(pk__in=family_of(organization.pk)).values("pk")
@@ -129,7 +147,10 @@ def partner_queryset(organization, filters, whole_list=False):
     for a whole list and the slower one for a page).
 
     The latest contacts are one GROUP BY over every link, joined to the organisations, not a
-    correlated subquery per partner, which does not finish for a hub (bench: "partners of")."""
+    correlated subquery per partner, which does not finish for a hub (bench: "partners of").
+    Where the kept relation answers (`is_kept`), they are read from it instead."""
+    if is_kept(filters):
+        return kept_partner_queryset(organization, filters)
     agreements, meetings = linking_records(organization, filters)
     links = CTE(_links(agreements, meetings, full=True), name="partner_links")
     # The precision rides with its date in one string ("2025-02-01 month"), so MAX() picks both
@@ -167,6 +188,60 @@ def partner_queryset(organization, filters, whole_list=False):
         shared = links.queryset().filter(partner=OuterRef(OuterRef("pk")))
         shared_agreements = Agreement.objects.filter(pk__in=shared.values("shared_agreement"))
         shared_meetings = Meeting.objects.filter(pk__in=shared.values("shared_meeting"))
+    queryset.shared_agreements = shared_agreements.order_by(F("signed_on").desc(nulls_last=True), "title_en", "pk")
+    queryset.shared_meetings = shared_meetings.order_by(F("starts_on").desc(nulls_last=True), "title_en", "pk")
+    return queryset
+
+
+class OutsideOf(Expression):
+    """`column` is none of the ids the subquery gives (PostgreSQL): NOT (column = ANY(ARRAY(…))).
+    The subquery runs once; NOT IN would make the planner hash the whole partner table instead
+    of reading the list's first rows in index order."""
+
+    output_field = BooleanField()
+
+    def __init__(self, column, ids):
+        super().__init__()
+        self.column, self.ids = column, ids
+
+    def get_source_expressions(self):
+        return [self.column, self.ids]
+
+    def set_source_expressions(self, expressions):
+        self.column, self.ids = expressions
+
+    def as_sql(self, compiler, connection):
+        column_sql, column_params = compiler.compile(self.column)
+        ids_sql, ids_params = compiler.compile(self.ids)
+        return f"NOT ({column_sql} = ANY(ARRAY{ids_sql}))", (*column_params, *ids_params)
+
+
+def kept_rows(organization, filters):
+    """Which rows of the kept relation are the organisation's list: lookups on a partnership.
+    With include_units the with-units rows, which only an organisation that has units has."""
+    has_units = Exists(Organization.objects.filter(parent=organization.pk))
+    return {"organization": organization.pk, "with_units": has_units if filters.include_units else Value(False)}
+
+
+def kept_partnerships(organization, filters):
+    return Partnership.objects.filter(**kept_rows(organization, filters))
+
+
+def kept_partner_queryset(organization, filters):
+    """`partner_queryset()` read from the kept relation: the page comes in the index's order of
+    latest contact, and each partner's links are found from its own few rows."""
+    queryset = (
+        Organization.objects.filter(
+            **{f"partnerships_as_partner__{lookup}": value for lookup, value in kept_rows(organization, filters).items()}
+        )
+        .filter(OutsideOf(F("pk"), family_of(organization.pk)))
+        .annotate(
+            latest_contact_on=F("partnerships_as_partner__latest_on"),
+            latest_contact_precision=F("partnerships_as_partner__latest_precision"),
+        )
+        .order_by(F("latest_contact_on").desc(nulls_last=True), "name_en", "name_ar", "pk")
+    )
+    shared_agreements, shared_meetings = linking_records(organization, filters, partner=OuterRef(OuterRef("pk")))
     queryset.shared_agreements = shared_agreements.order_by(F("signed_on").desc(nulls_last=True), "title_en", "pk")
     queryset.shared_meetings = shared_meetings.order_by(F("starts_on").desc(nulls_last=True), "title_en", "pk")
     return queryset
