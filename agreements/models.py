@@ -269,7 +269,7 @@ class FundingCommitmentQuerySet(models.QuerySet):
         "focal_area": ["focal_areas", "focal_areas__code", "focal_areas__name_en", "focal_areas__name_ar"],
     }
 
-    def totals(self, group_by, ordering=None, page=None):
+    def totals(self, group_by, ordering=None, page=None, currency=None):
         """Pledged, received and outstanding per group and currency, computed in the database,
         as a list of rows ordered by group and currency (or by `ordering`, names of their keys).
 
@@ -280,12 +280,15 @@ class FundingCommitmentQuerySet(models.QuerySet):
         a [group, currency] pair or None for the start, in the order of group (empty last) and
         currency, nearest first.
 
+        `currency` keeps that currency's rows only (case apart, as the list's filter does).
+
         On PostgreSQL the totals of all commitments are kept by the database as they change
-        (migration agreements 0004) and read from there; a filtered set is summed when asked.
+        (migration agreements 0004) and read from there, in one currency too, since each kept
+        row is one currency's; a set filtered otherwise is summed when asked.
         """
         if not self.query.has_filters() and connections[self.db].vendor == "postgresql":
-            return self.kept_totals(group_by, ordering, page)
-        rows = self.summed_totals(group_by, ordering)
+            return self.kept_totals(group_by, ordering, page, currency)
+        rows = (self.filter(currency__iexact=currency) if currency else self).summed_totals(group_by, ordering)
         if page is None:
             return rows
         direction, position, size = page
@@ -334,7 +337,7 @@ class FundingCommitmentQuerySet(models.QuerySet):
     # The kept table's unique index sorts an empty group (no date, no focal area) as this key: last.
     KEPT_EMPTY_GROUP = 2**63 - 1
 
-    def kept_totals(self, group_by, ordering=None, page=None):
+    def kept_totals(self, group_by, ordering=None, page=None, currency=None):
         """`totals()` of all commitments, read from the totals PostgreSQL keeps (one query);
         a page walks the table's unique index."""
         columns = self.SUMMARY_GROUPS[group_by]
@@ -344,6 +347,9 @@ class FundingCommitmentQuerySet(models.QuerySet):
         table = self.KEPT_GROUP_TABLES.get(group_by)
         joined = f"LEFT JOIN {table} g ON g.id = t.group_key" if table else ""
         where, params, limit = "t.grouping = %s", [group_by], ""
+        if currency:
+            where += " AND t.currency = upper(%s)"
+            params.append(currency)
         if page is None:
             order = [
                 f"{sources[name.lstrip('-')]} {'DESC' if name.startswith('-') else 'ASC'}"

@@ -30,13 +30,13 @@ from .serializers import (
 class FundingSummaryPagination(KeysetPagination):
     """The summary's pages, by group (empty last) and currency, with the lists' links and cursors."""
 
-    def paginate_totals(self, queryset, group_by, request):
+    def paginate_totals(self, queryset, group_by, request, currency=None):
         self.request = request
         self.page_size = self.get_page_size(request)
         self.signature = [f"summary by {group_by}", "currency"]
         self.count = None
         direction, position = self._decode_cursor(request, self.signature)
-        rows = queryset.totals(group_by, page=(direction or "after", position, self.page_size + 1))
+        rows = queryset.totals(group_by, page=(direction or "after", position, self.page_size + 1), currency=currency)
         group = FundingCommitmentQuerySet.SUMMARY_GROUPS[group_by][0]
         return self.cut_page(rows, direction, position, lambda row: [row[group], row["currency"]])
 
@@ -53,6 +53,10 @@ class AgreementViewSet(VersionedViewSetMixin, DatabaseShapedReadMixin, viewsets.
 
     def get_serializer_class(self):
         return AgreementDetailSerializer if self.action == "retrieve" else AgreementSerializer
+
+
+# The summary's own query parameters, beside the list's filters.
+SUMMARY_PARAMETERS = {"group_by", "cursor", "page_size", "format"}
 
 
 class FundingCommitmentViewSet(VersionedViewSetMixin, DatabaseShapedReadMixin, viewsets.ModelViewSet):
@@ -97,6 +101,11 @@ class FundingCommitmentViewSet(VersionedViewSetMixin, DatabaseShapedReadMixin, v
                 {"group_by": [_("Group by one of: %(choices)s.") % {"choices": ", ".join(groups)}]}
             )
         queryset = self.filter_queryset(FundingCommitment.objects.all()).order_by()
+        # A currency alone is a filter the kept totals answer (their rows are one currency's
+        # each): the totals of all commitments are asked for in that currency, not summed.
+        currency = None
+        if set(request.query_params) - SUMMARY_PARAMETERS == {"currency"}:
+            queryset, currency = FundingCommitment.objects.order_by(), request.query_params["currency"]
         columns = groups[group_by]
         # The rows are already in the answer's shape: a serializer per row cost more than the
         # query. The amounts are formatted as FundingSummarySerializer's fields would.
@@ -113,7 +122,7 @@ class FundingCommitmentViewSet(VersionedViewSetMixin, DatabaseShapedReadMixin, v
                 "received": money(row["received_total"]),
                 "outstanding": money(row["pledged"] - row["received_total"]),
             }
-            for row in self.paginator.paginate_totals(queryset, group_by, request)
+            for row in self.paginator.paginate_totals(queryset, group_by, request, currency)
         ]
         return self.paginator.get_paginated_response(rows)
 

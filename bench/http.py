@@ -36,7 +36,9 @@ done = function(summary, latency, requests)
 end
 """
 RSS_TARGET_MB = 150
-RATE_TARGET = 0.7
+# Issue 16: the organisation list at half the raw-SQL floor's rate or better; a partner list,
+# read from the kept partnership relation, at ten times the floor, which walks the link tables.
+RATE_TARGETS = {"organisations": 0.5, "partners": 10.0}
 USERNAME, PASSWORD = "bench-http", "bench-http-password"
 
 
@@ -253,14 +255,15 @@ def main(argv=None):
           f"highest seen during it: {max(peak.values(), default=0):.0f} MB; "
           f"worker processes seen: {len(seen)} (max_requests in crm/gunicorn.conf.py replaces workers)")
 
-    print(f"\ntargets over HTTP at {args.size} (issue 6):")
+    print(f"\ntargets over HTTP at {args.size} (issue 16):")
     for name, *_ in cases:
         app, floor = results.get((name, "app"), {}), results.get((name, "floor"), {})
         if "requests" in app and "requests" in floor:
             share = (app["requests"] / app["seconds"]) / (floor["requests"] / floor["seconds"])
             errors = sum(app[kind] for kind in ("connect", "read", "write", "status", "timeout"))
-            ok = share >= RATE_TARGET and errors == 0
-            print(f"  {'met' if ok else 'MISSED':<7} {name}: ≥ {RATE_TARGET}× the floor's requests/s: {share:.2f}×, {errors} errors")
+            target = RATE_TARGETS[name.split()[0].rstrip(":")]
+            ok = share >= target and errors == 0
+            print(f"  {'met' if ok else 'MISSED':<7} {name}: ≥ {target:g}× the floor's requests/s: {share:.2f}×, {errors} errors")
         else:
             print(f"  n/a     {name}: " + ", ".join(f"{label}: {result['status']}"
                                                   for label, result in [("app", app), ("floor", floor)] if "status" in result))

@@ -24,6 +24,8 @@ DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/crm_bench_{size}"
 # A statement that filters on a search key (not one that merely selects the column).
 SEARCH_CONDITION = re.compile(r'search_key"?(::text)?\)?\s+(LIKE|%>|%%>)')
 PAGE_SIZE = 50
+# An ordinary organisation's partner list: one party to this many agreements.
+ORDINARY_AGREEMENTS = 7
 # Rows per request while walking a cursor list to a deep page (the API's largest page size).
 WALK_PAGE_SIZE = 500
 # Failed timed calls a variant may have before it is reported as an error.
@@ -294,6 +296,9 @@ class Runner:
         hub, hub_agreements = self.sql_one(
             f"SELECT organization_id, count(*) FROM {T['party']} GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 1"
         )
+        ordinary = self.sql_one(
+            f"SELECT organization_id FROM {T['party']} GROUP BY 1 HAVING count(*) = %s ORDER BY 1 LIMIT 1", [ORDINARY_AGREEMENTS]
+        )
         partner_rows = floor.partner_page(hub, limit=None)
         partner_pages = max(1, math.ceil(len(partner_rows) / PAGE_SIZE))
         partner_deep = max(2, partner_pages * 9 // 10)
@@ -344,6 +349,14 @@ class Runner:
                 self.http("app", self.page_url(f"/api/organizations/{hub}/partners/", (partner_deep - 1) * PAGE_SIZE)),
                 self.peer("floor", floor, "partner_page_json", hub, after=partner_position),
                 self.peer("json_agg", agg, "partner_page_json", hub, after=partner_position),
+            ]),
+            Case(f"partners of {hub} with its units: first page", [
+                self.http("app", f"/api/organizations/{hub}/partners/?include_units=true"),
+            ]),
+            Case(f"partners of {ordinary}: first page ({ORDINARY_AGREEMENTS} agreements)", [
+                self.http("app", f"/api/organizations/{ordinary}/partners/"),
+                self.peer("floor", floor, "partner_page_json", ordinary),
+                self.peer("json_agg", agg, "partner_page_json", ordinary),
             ]),
             Case(f"partners of {hub}: CSV export", [
                 self.http("app", f"/api/organizations/{hub}/partners/?format=csv"),
@@ -625,6 +638,9 @@ class Runner:
         print(f"\ntargets at {self.size} (issue 6):")
         for target, verdict, figure in results:
             print(f"  {verdict:<7} {target}: {figure}")
+        print(f"\ntargets at {self.size} (issue 16; M and L, each as the issue says):")
+        for target, verdict, figure in hub_targets_at(self.size, cases):
+            print(f"  {verdict:<7} {target}: {figure}")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -725,6 +741,69 @@ def targets_at(size, cases):
                             f"{app.queries} queries, full-table COUNT(*) on {', '.join(counts) or 'nothing'}"
                             if app.queries is not None else app.status))
     results.append(("≥ 0.7× the floor's requests/s over HTTP; worker RSS ≤ 150 MB", "see", "python -m bench.http"))
+    return results
+
+
+def p50_ms(case, name="app"):
+    p50 = p50_of(case, name)
+    return None if p50 is None else p50 * 1000
+
+
+def rows_per_second(case):
+    app = case.variants[0]
+    p50 = p50_of(case, "app")
+    return None if not p50 or app.rows is None else app.rows / p50
+
+
+def hub_targets_at(size, cases):
+    """Issue 16's targets: hub partner lists, exports, common-word search, filtered lists and
+    totals, detail pages and the cost of a request; each met, MISSED or n/a (not measured)."""
+    results = []
+
+    def add(target, ok, figure, sizes=TARGET_SIZES):
+        results.append((target, verdict(ok, size, sizes), figure))
+
+    def named(*words):
+        return [case for case in cases if all(word in case.name for word in words)]
+
+    def at_most(target, found, limit, sizes=TARGET_SIZES):
+        for case in found:
+            p50 = p50_ms(case)
+            add(f"{target}: {case.name} p50 ≤ {limit} ms", None if p50 is None else p50 <= limit,
+                f"{p50:.1f} ms" if p50 is not None else case.variants[0].status, sizes)
+
+    at_most("partner lists", [c for c in named("partners of", "page") if "agreements)" not in c.name], 50, {"L"})
+    for case in named("partners of", "agreements)"):
+        app, floor = p50_ms(case), p50_ms(case, "floor")
+        ok = None if app is None or floor is None else floor / app >= 10
+        add(f"an ordinary organisation's partner list ≥ 10× the floor's rate: {case.name}", ok,
+            f"app {app:.1f} ms, floor {floor:.1f} ms ({floor / app:.1f}×)" if ok is not None else "n/a")
+    for case, limit, sizes in [(c, 20_000, {"L"}) for c in named("partners of", "CSV export")] + [
+        (c, 50_000, {"L"}) for c in named("organisations: CSV export")
+    ]:
+        rate = rows_per_second(case)
+        add(f"{case.key} ≥ {limit:,} rows/s", None if rate is None else rate >= limit,
+            f"{rate:,.0f} rows/s" if rate is not None else case.variants[0].status, sizes)
+    for case in named("search common word") + named("search 2-letter"):
+        p50 = p50_ms(case)
+        db = getattr(case, "db_samples", None)
+        db95 = percentile(db, 0.95) * 1000 if db else None
+        ok = None if p50 is None or db95 is None else p50 <= 50 and db95 <= 50
+        add(f"{case.key}: p50 and database p95 ≤ 50 ms", ok,
+            f"p50 {p50:.1f} ms, db p95 {db95:.1f} ms" if ok is not None else case.variants[0].status, {"L"})
+    for case in [c for c in named("organisations: ") if "," in c.name and "page" not in c.name]:
+        app, naive = p50_ms(case), p50_ms(case, "naive DRF")
+        ok = None if app is None else app <= 50 and (naive is None or app <= naive)
+        add(f"filtered list {case.name}: ≤ 50 ms and never slower than the naive peer", ok,
+            f"app {app:.1f} ms, naive {naive:.1f} ms" if app is not None and naive is not None else "n/a", {"L"})
+    at_most("filtered funding summary", named("funding summary", "filtered"), 100, {"L"})
+    at_most("a hub's detail", named("organisation detail"), 50, {"L"})
+    for case in named("organisations: first page"):
+        app, floor = p50_ms(case), p50_ms(case, "floor")
+        ok = None if app is None or floor is None else app <= 3 * floor
+        add("organisation list ≤ 3× the floor in-process", ok,
+            f"{app / floor:.1f}× ({app:.1f} ms against {floor:.1f} ms)" if ok is not None else "n/a")
+    results.append(("≥ 0.5× the floor's requests/s over HTTP at M; worker RSS ≤ 150 MB", "see", "make bench-http"))
     return results
 
 

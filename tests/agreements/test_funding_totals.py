@@ -152,3 +152,19 @@ def test_the_totals_triggers_leave_out_exactly_what_the_models_leave_out():
         sources = dict(cursor.fetchall())
     compared = {status for source in sources.values() for _operator, status in STATUS_COMPARISON.findall(source)}
     assert compared == {left_out}, sorted(sources)
+
+
+@pytest.mark.django_db
+def test_a_summary_in_one_currency_reads_the_kept_totals_and_equals_the_summed_one(empty_database, viewer_api):
+    qatar, eu = OrganizationFactory(), OrganizationFactory()
+    FundingCommitmentFactory(donor=qatar, amount="75000000", committed_on="2018-05-01")
+    FundingCommitmentFactory(donor=eu, amount="500", currency="EUR", committed_on="2019-01-01")
+    FundingCommitmentFactory(donor=eu, amount="40", committed_on=None)
+    for group_by in GROUPINGS:
+        kept = FundingCommitment.objects.totals(group_by, currency="usd")
+        assert kept == FundingCommitment.objects.filter(currency__iexact="usd").totals(group_by), group_by
+        assert {row["currency"] for row in kept} == {"USD"}
+    with CaptureQueriesContext(connection) as queries:
+        response = viewer_api.get("/api/funding-commitments/summary/", {"group_by": "donor", "currency": "usd"})
+    assert [row["pledged"] for row in response.json()["results"]] == ["75000000.000", "40.000"]
+    assert any("agreements_fundingtotal" in query["sql"] for query in queries.captured_queries)
