@@ -273,7 +273,7 @@ REST_FRAMEWORK = {
         "crm.api.filters.UpdatedAfterFilter",
     ],
     "DEFAULT_RENDERER_CLASSES": [
-        "rest_framework.renderers.JSONRenderer",
+        "crm.api.renderers.FastJSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
         "crm.api.exports.CSVRenderer",
     ],

@@ -152,7 +152,11 @@ class MeetingOrganizer(models.Model):
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="organizers", verbose_name=_("meeting"))
     organization = models.ForeignKey(
-        Organization, on_delete=models.PROTECT, related_name="meetings_organized", verbose_name=_("organisation")
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="meetings_organized",
+        verbose_name=_("organisation"),
+        db_index=False,  # the index below leads with it
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.ORGANIZER)
     history = HistoricalRecords()
@@ -161,6 +165,8 @@ class MeetingOrganizer(models.Model):
         verbose_name = _("organiser")
         verbose_name_plural = _("organisers")
         ordering = ["meeting", "pk"]
+        # An organisation's meetings read from the index alone (a partner list's links).
+        indexes = [models.Index(fields=["organization", "meeting"], name="meetingorganizer_by_org")]
         constraints = [
             FieldUniqueConstraint(
                 field="organization",
@@ -241,6 +247,7 @@ class Participant(models.Model):
         blank=True,
         related_name="participations",
         verbose_name=_("representing"),
+        db_index=False,  # participant_by_organization leads with it
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.DELEGATE)
     title_en = models.CharField(_("title that day in English"), max_length=300, blank=True)
@@ -253,6 +260,8 @@ class Participant(models.Model):
         verbose_name = _("participant")
         verbose_name_plural = _("participants")
         ordering = ["meeting", "session", "pk"]
+        # An organisation's meetings read from the index alone (a partner list's links).
+        indexes = [models.Index(fields=["organization", "meeting"], name="participant_by_organization")]
         constraints = [
             FieldCheckConstraint(
                 field="person",

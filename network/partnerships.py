@@ -11,7 +11,7 @@ narrowed by kind of link, focal area or date, and every list on SQLite, is compu
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import BigIntegerField, BooleanField, Case, CharField, Exists, F, Max, OuterRef, Q, Value, When
+from django.db.models import BigIntegerField, BooleanField, Case, CharField, Count, Exists, F, Max, OuterRef, Q, Value, When
 from django.db.models.expressions import Expression, RawSQL
 from django.db.models.functions import Cast, Concat, Substr
 from django.db.models.lookups import IsNull
@@ -25,6 +25,9 @@ from partners.models import Organization, tagged_with_focal_area, units_of
 from .models import Partnership
 
 LINK_AGREEMENT = "agreement"
+# The order of a partner's linking agreements and meetings: latest first.
+LATEST_SIGNED = [F("signed_on").desc(nulls_last=True), "title_en", "pk"]
+LATEST_STARTED = [F("starts_on").desc(nulls_last=True), "title_en", "pk"]
 LINK_MEETING = "meeting"
 
 
@@ -61,8 +64,7 @@ def family_of(pk):
 
 def linking_records(organization, filters, partner=None):
     """The agreements and meetings of the organisation (and, if asked, its units) that count;
-    with `partner` (a reference to a partner row), only those the partner shares, found from the
-    partner's own few rows rather than from the organisation's thousands."""
+    with `partner` (a reference to a partner row), only those the partner shares."""
     own = Q(pk=organization.pk) | Q(pk__in=units_of(organization.pk)) if filters.include_units else Q(pk=organization.pk)
     own = Organization.objects.filter(own).values("pk")
     if partner is None:
@@ -70,12 +72,18 @@ def linking_records(organization, filters, partner=None):
         # A UNION, not an OR across two joins: PostgreSQL then sees how few meetings they are.
         meetings = Meeting.objects.filter(pk__in=_meetings_of(organization__in=own))
     else:
+        # The partner's links are matched with the organisation's in the link tables' indexes
+        # (organisation, record) alone; only the shared records are then read.
+        own_agreements = AgreementParty.objects.filter(organization__in=own).values("agreement")
         agreements = Agreement.objects.filter(
-            pk__in=AgreementParty.objects.filter(organization=partner).values("agreement")
-        ).filter(Exists(AgreementParty.objects.filter(agreement=OuterRef("pk"), organization__in=own)))
-        meetings = Meeting.objects.filter(pk__in=_meetings_of(organization=partner)).filter(
-            Exists(MeetingOrganizer.objects.filter(meeting=OuterRef("pk"), organization__in=own))
-            | Exists(Participant.objects.filter(meeting=OuterRef("pk"), organization__in=own))
+            pk__in=AgreementParty.objects.filter(organization=partner, agreement__in=own_agreements).values("agreement")
+        )
+        own_meetings = _meetings_of(organization__in=own)
+        meetings = Meeting.objects.filter(
+            pk__in=MeetingOrganizer.objects.filter(organization=partner, meeting__in=own_meetings)
+            .order_by()
+            .values("meeting")
+            .union(Participant.objects.filter(organization=partner, meeting__in=own_meetings).order_by().values("meeting"))
         )
     if filters.focal_area:
         agreements = agreements.filter(tagged_with_focal_area(filters.focal_area))
@@ -139,8 +147,9 @@ def _links(agreements, meetings, full=False):
 
 
 def partner_queryset(organization, filters, whole_list=False):
-    """The partner organisations, latest contact first, each annotated with `latest_contact_on`
-    and `latest_contact_precision`; `shared_agreements` and `shared_meetings` give the records
+    """The partner organisations, latest contact first, each annotated with `latest_contact_on`,
+    `latest_contact_precision` and how many agreements and meetings link them (`agreement_count`,
+    `meeting_count`); `shared_agreements` and `shared_meetings` give the records
     that link a row to the organisation, as correlated subqueries, planned for a page (read from
     the CTE of links, already built) or, if `whole_list`, for all of them (an export: each
     partner's links found from its own rows by index, which the bench shows is the faster plan
@@ -164,7 +173,10 @@ def partner_queryset(organization, filters, whole_list=False):
     )
     contacts = CTE(
         links.queryset().order_by().values(partner_id=links.col.partner).annotate(
-            latest_on=Max(links.col.contact_on), latest_dated=Max(dated)
+            latest_on=Max(links.col.contact_on),
+            latest_dated=Max(dated),
+            agreements=Count(links.col.shared_agreement, distinct=True),
+            meetings=Count(links.col.shared_meeting, distinct=True),
         ),
         name="partner_contacts",
     )
@@ -176,6 +188,8 @@ def partner_queryset(organization, filters, whole_list=False):
         .annotate(
             latest_contact_on=contacts.col.latest_on,
             latest_contact_precision=Substr(contacts.col.latest_dated, len("2025-02-01 ") + 1),
+            agreement_count=contacts.col.agreements,
+            meeting_count=contacts.col.meetings,
         )
         .order_by(F("latest_contact_on").desc(nulls_last=True), "name_en", "name_ar", "pk"),
     )
@@ -188,9 +202,7 @@ def partner_queryset(organization, filters, whole_list=False):
         shared = links.queryset().filter(partner=OuterRef(OuterRef("pk")))
         shared_agreements = Agreement.objects.filter(pk__in=shared.values("shared_agreement"))
         shared_meetings = Meeting.objects.filter(pk__in=shared.values("shared_meeting"))
-    queryset.shared_agreements = shared_agreements.order_by(F("signed_on").desc(nulls_last=True), "title_en", "pk")
-    queryset.shared_meetings = shared_meetings.order_by(F("starts_on").desc(nulls_last=True), "title_en", "pk")
-    return queryset
+    return with_shared_links(queryset, shared_agreements, shared_meetings)
 
 
 class OutsideOf(Expression):
@@ -216,6 +228,14 @@ class OutsideOf(Expression):
         return f"NOT ({column_sql} = ANY(ARRAY{ids_sql}))", (*column_params, *ids_params)
 
 
+def with_shared_links(queryset, agreements, meetings):
+    """The partner rows with the records that link each one (`agreements` and `meetings`,
+    correlated with the row), latest first, for the read plan."""
+    queryset.shared_agreements = agreements.order_by(*LATEST_SIGNED)
+    queryset.shared_meetings = meetings.order_by(*LATEST_STARTED)
+    return queryset
+
+
 def kept_rows(organization, filters):
     """Which rows of the kept relation are the organisation's list: lookups on a partnership.
     With include_units the with-units rows, which only an organisation that has units has."""
@@ -238,10 +258,10 @@ def kept_partner_queryset(organization, filters):
         .annotate(
             latest_contact_on=F("partnerships_as_partner__latest_on"),
             latest_contact_precision=F("partnerships_as_partner__latest_precision"),
+            agreement_count=F("partnerships_as_partner__agreements"),
+            meeting_count=F("partnerships_as_partner__meetings"),
         )
         .order_by(F("latest_contact_on").desc(nulls_last=True), "name_en", "name_ar", "pk")
     )
     shared_agreements, shared_meetings = linking_records(organization, filters, partner=OuterRef(OuterRef("pk")))
-    queryset.shared_agreements = shared_agreements.order_by(F("signed_on").desc(nulls_last=True), "title_en", "pk")
-    queryset.shared_meetings = shared_meetings.order_by(F("starts_on").desc(nulls_last=True), "title_en", "pk")
-    return queryset
+    return with_shared_links(queryset, shared_agreements, shared_meetings)

@@ -12,6 +12,8 @@ from crm.dates import DatePrecision
 from meetings.serializers import MeetingLinkSerializer
 from partners.serializers import CitationSerializer, OrganizationSerializer, OrganizationSummarySerializer
 
+from .partnerships import LATEST_SIGNED, LATEST_STARTED
+
 
 @extend_schema_serializer(component_name="Organization")
 class NetworkOrganizationSerializer(OrganizationSerializer):
@@ -82,12 +84,19 @@ class PartnerOrganizationSerializer(OrganizationSummarySerializer):
         fields = [*OrganizationSummarySerializer.Meta.fields, "kind", "country"]
 
 
+# Two hubs share hundreds of records: a partner's line shows the latest, and counts them all.
+PARTNER_LINKS_SHOWN = 20
+
+
 class PartnerSerializer(serializers.Serializer):
     """One line of an organisation's partner list: the partner, the latest contact (the
-    newest dated agreement or meeting that links them, with its precision) and those links."""
+    newest dated agreement or meeting that links them, with its precision), how many agreements
+    and meetings link them, and the latest 20 of each."""
 
     organization = PartnerOrganizationSerializer(source="*", read_only=True)
     latest_contact_on = serializers.DateField(read_only=True, allow_null=True)
     latest_contact_precision = serializers.ChoiceField(choices=DatePrecision.choices, read_only=True, allow_null=True)
-    agreements = AgreementLinkSerializer(many=True, read_only=True)
-    meetings = MeetingLinkSerializer(many=True, read_only=True)
+    agreement_count = serializers.IntegerField(read_only=True, help_text="How many agreements link them.")
+    meeting_count = serializers.IntegerField(read_only=True, help_text="How many meetings link them.")
+    agreements = capped(AgreementLinkSerializer(), limit=PARTNER_LINKS_SHOWN, ordering=LATEST_SIGNED)
+    meetings = capped(MeetingLinkSerializer(), limit=PARTNER_LINKS_SHOWN, ordering=LATEST_STARTED)

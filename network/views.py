@@ -34,8 +34,9 @@ class OrganizationViewSet(partner_views.OrganizationViewSet):
     @extend_schema(
         summary="The organisation's partner list",
         description=(
-            "Every organisation that shares an agreement or a meeting with this one, with the "
-            "agreements and meetings that link them and the date of the latest contact, latest first. "
+            "Every organisation that shares an agreement or a meeting with this one, with the date of "
+            "the latest contact, latest first, how many agreements and meetings link them and the "
+            "latest 20 of each. "
             "The organisation's own units and parent bodies are never listed. With include_units=true "
             "the agreements and meetings of its units count as its own."
         ),
