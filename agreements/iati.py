@@ -64,7 +64,7 @@ def day_known(value, precision):
 def reported_agreements(reporting):
     """The contribution agreements with a commitment to or from the reporting organisation (or
     one of its units), with their commitments, payments and focal areas prefetched."""
-    own = Organization.objects.filter(Q(pk=reporting.record.pk) | Q(pk__in=units_of(reporting.record.pk)))
+    own = Organization.objects.filter(pk__in=units_of(reporting.record.pk, including_itself=True))
     commitments = (
         FundingCommitment.objects.filter(Q(recipient__in=own.values("pk")) | Q(donor__in=own.values("pk")))
         .select_related("donor", "recipient")

@@ -39,7 +39,7 @@ def calendar_meetings(user, query):
     if organization:
         if not organization.isdigit():
             raise CalendarFilterError(_("organization is the id of an organisation."))
-        own = Organization.objects.filter(Q(pk=int(organization)) | Q(pk__in=units_of(int(organization))))
+        own = Organization.objects.filter(pk__in=units_of(int(organization), including_itself=True))
         involved = Meeting.objects.filter(
             Q(organizers__organization__in=own.values("pk")) | Q(participants__organization__in=own.values("pk"))
         )

@@ -11,7 +11,7 @@ narrowed by kind of link, focal area or date, and every list on SQLite, is compu
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import BigIntegerField, BooleanField, Case, CharField, Count, Exists, F, Max, OuterRef, Q, Value, When
+from django.db.models import BigIntegerField, BooleanField, Case, CharField, Count, IntegerField, Exists, F, Max, OuterRef, Q, Value, When
 from django.db.models.expressions import Expression, RawSQL
 from django.db.models.functions import Cast, Concat, Substr
 from django.db.models.lookups import IsNull
@@ -65,26 +65,47 @@ def family_of(pk):
 def linking_records(organization, filters, partner=None):
     """The agreements and meetings of the organisation (and, if asked, its units) that count;
     with `partner` (a reference to a partner row), only those the partner shares."""
-    own = Q(pk=organization.pk) | Q(pk__in=units_of(organization.pk)) if filters.include_units else Q(pk=organization.pk)
-    own = Organization.objects.filter(own).values("pk")
+    # The family's ids are read once, as an array, before any link is: a recursive subquery in
+    # each of the link tables' conditions is planned (and run) again in each.
+    own = (
+        AmongIds(F("organization"), units_of(organization.pk, including_itself=True))
+        if filters.include_units
+        else Q(organization=organization.pk)
+    )
     if partner is None:
-        agreements = Agreement.objects.filter(pk__in=AgreementParty.objects.filter(organization__in=own).values("agreement"))
+        agreements = Agreement.objects.filter(pk__in=AgreementParty.objects.filter(own).values("agreement"))
         # A UNION, not an OR across two joins: PostgreSQL then sees how few meetings they are.
-        meetings = Meeting.objects.filter(pk__in=_meetings_of(organization__in=own))
+        meetings = Meeting.objects.filter(pk__in=_meetings_of(own))
     else:
-        # The partner's links are matched with the organisation's in the link tables' indexes
-        # (organisation, record) alone; only the shared records are then read.
-        own_agreements = AgreementParty.objects.filter(organization__in=own).values("agreement")
-        agreements = Agreement.objects.filter(
-            pk__in=AgreementParty.objects.filter(organization=partner, agreement__in=own_agreements).values("agreement")
-        )
-        own_meetings = _meetings_of(organization__in=own)
-        meetings = Meeting.objects.filter(
-            pk__in=MeetingOrganizer.objects.filter(organization=partner, meeting__in=own_meetings)
-            .order_by()
-            .values("meeting")
-            .union(Participant.objects.filter(organization=partner, meeting__in=own_meetings).order_by().values("meeting"))
-        )
+        own_agreements = AgreementParty.objects.filter(own).values("agreement")
+        own_meetings = _meetings_of(own)
+        if filters.include_units or getattr(organization, "link_count", HUB_LINKS) >= HUB_LINKS:
+            # A hub's (or a family's) records are hashed once per query; the partner's links
+            # are read from the link tables' (organisation, record) indexes alone and matched
+            # against them; only the shared records are then read.
+            agreements = Agreement.objects.filter(
+                pk__in=AgreementParty.objects.filter(hashed_in("agreement", own_agreements), organization=partner).values("agreement")
+            )
+            meetings = Meeting.objects.filter(
+                pk__in=MeetingOrganizer.objects.filter(hashed_in("meeting", own_meetings), organization=partner)
+                .order_by()
+                .values("meeting")
+                .union(Participant.objects.filter(hashed_in("meeting", own_meetings), organization=partner).order_by().values("meeting"))
+            )
+        else:
+            # An ordinary organisation's few records are each looked up among the partner's
+            # links, since the partner may be a hub with thousands.
+            agreements = Agreement.objects.filter(
+                AmongIds(F("pk"), own_agreements.order_by()),
+                probed(AgreementParty.objects.filter(agreement=OuterRef("pk"), organization=partner).values("agreement")),
+            )
+            meetings = Meeting.objects.filter(
+                AmongIds(F("pk"), own_meetings),
+                probed(
+                    MeetingOrganizer.objects.filter(meeting=OuterRef("pk"), organization=partner).values("meeting"),
+                    Participant.objects.filter(meeting=OuterRef("pk"), organization=partner).values("meeting"),
+                ),
+            )
     if filters.focal_area:
         agreements = agreements.filter(tagged_with_focal_area(filters.focal_area))
         meetings = meetings.filter(tagged_with_focal_area(filters.focal_area))
@@ -101,21 +122,55 @@ def linking_records(organization, filters, partner=None):
     return agreements, meetings
 
 
-def _meetings_of(**organizations):
-    """The ids of the meetings that the organisations (a lookup on `organization`) organised or
-    took part in."""
+# An organisation with this many links (or more) in any one link table is a hub.
+HUB_LINKS = 200
+
+
+def links_counted_up_to(limit=HUB_LINKS):
+    """An annotation of organisations: their links (agreements as a party, meetings organised,
+    attended) counted no further than `limit` in each table, from the indexes alone: enough to
+    tell a hub from an ordinary organisation."""
+    organizations = Organization._meta.db_table
+    counts = [
+        f"(SELECT count(*) FROM (SELECT 1 FROM {model._meta.db_table} WHERE organization_id = {organizations}.id LIMIT {limit}) counted)"
+        for model in (AgreementParty, MeetingOrganizer, Participant)
+    ]
+    return RawSQL(f"GREATEST({', '.join(counts)})" if connection.vendor == "postgresql" else f"MAX({', '.join(counts)})", [],
+                  output_field=IntegerField())
+
+
+def probed(*links):
+    """Whether any of the correlated `links` querysets has a row, looked up by index for each
+    outer row. Written as an EXISTS over a UNION ALL, which PostgreSQL leaves as it is: a plain
+    EXISTS (or two under an OR) it turns into a join with, or a hash of, all the partner's links,
+    redone for every row, since it cannot tell how many a correlated partner has."""
+    first, *others = (queryset.order_by() for queryset in links)
+    return Exists(first.union(*(others or [first.none()]), all=True))
+
+
+def hashed_in(field, records):
+    """`field` is one of `records` (an uncorrelated subquery), tested against a hash of them built
+    once per query. Alone, the IN would become a join that PostgreSQL runs again for every
+    partner row (merging or probing a hub's thousands of records each time); under an OR, which
+    the never-null `field IS NULL` leaves true to its meaning, it stays a hashed subplan."""
+    return Q(**{f"{field}__in": records}) | Q(**{f"{field}__isnull": True})
+
+
+def _meetings_of(organizations):
+    """The ids of the meetings that the organisations (a condition on a link's `organization`)
+    organised or took part in."""
     return (
-        MeetingOrganizer.objects.filter(**organizations)
+        MeetingOrganizer.objects.filter(organizations)
         .order_by()
         .values("meeting")
-        .union(Participant.objects.filter(**organizations).order_by().values("meeting"))
+        .union(Participant.objects.filter(organizations).order_by().values("meeting"))
     )
 
 
 def partner_ids(organization, filters):
     """The ids of the organisation's partners, as a subquery."""
     if is_kept(filters):
-        return kept_partnerships(organization, filters).filter(OutsideOf(F("partner"), family_of(organization.pk))).values("partner")
+        return kept_partnerships(organization, filters).filter(AmongIds(F("partner"), family_of(organization.pk), negated=True)).values("partner")
     agreements, meetings = linking_records(organization, filters)
     linked = _links(agreements, meetings)
     return Organization.objects.filter(pk__in=linked).exclude(pk__in=family_of(organization.pk)).values("pk")
@@ -205,16 +260,17 @@ def partner_queryset(organization, filters, whole_list=False):
     return with_shared_links(queryset, shared_agreements, shared_meetings)
 
 
-class OutsideOf(Expression):
-    """`column` is none of the ids the subquery gives (PostgreSQL): NOT (column = ANY(ARRAY(…))).
-    The subquery runs once; NOT IN would make the planner hash the whole partner table instead
-    of reading the list's first rows in index order."""
+class AmongIds(Expression):
+    """`column` is (or, `negated`, is not) one of the ids the subquery gives, as PostgreSQL's
+    `column = ANY(ARRAY(…))`: the subquery runs once, before the rows are read, and its few ids
+    become index lookups (`NOT IN` would make the planner hash the whole partner table instead
+    of reading the list's first rows in index order). SQLite: IN."""
 
     output_field = BooleanField()
 
-    def __init__(self, column, ids):
+    def __init__(self, column, ids, negated=False):
         super().__init__()
-        self.column, self.ids = column, ids
+        self.column, self.ids, self.negated = column, ids, negated
 
     def get_source_expressions(self):
         return [self.column, self.ids]
@@ -225,7 +281,11 @@ class OutsideOf(Expression):
     def as_sql(self, compiler, connection):
         column_sql, column_params = compiler.compile(self.column)
         ids_sql, ids_params = compiler.compile(self.ids)
-        return f"NOT ({column_sql} = ANY(ARRAY{ids_sql}))", (*column_params, *ids_params)
+        if connection.vendor == "postgresql":
+            sql = f"{column_sql} = ANY(ARRAY{ids_sql})"
+        else:
+            sql = f"{column_sql} IN {ids_sql}"
+        return f"NOT ({sql})" if self.negated else sql, (*column_params, *ids_params)
 
 
 def with_shared_links(queryset, agreements, meetings):
@@ -254,7 +314,7 @@ def kept_partner_queryset(organization, filters):
         Organization.objects.filter(
             **{f"partnerships_as_partner__{lookup}": value for lookup, value in kept_rows(organization, filters).items()}
         )
-        .filter(OutsideOf(F("pk"), family_of(organization.pk)))
+        .filter(AmongIds(F("pk"), family_of(organization.pk), negated=True))
         .annotate(
             latest_contact_on=F("partnerships_as_partner__latest_on"),
             latest_contact_precision=F("partnerships_as_partner__latest_precision"),

@@ -16,7 +16,7 @@ from partners.models import Organization
 
 from .extraction import extract
 from .filters import NetworkOrganizationFilter, NetworkPersonFilter, PartnerListFilter
-from .partnerships import partner_queryset
+from .partnerships import links_counted_up_to, partner_queryset
 from .press_releases import DraftEvent, ReviewedReleaseSerializer, plain_line_ends
 from .serializers import NetworkOrganizationSerializer, OrganizationDetailSerializer, PartnerSerializer
 
@@ -46,7 +46,7 @@ class OrganizationViewSet(partner_views.OrganizationViewSet):
     @action(detail=True, filterset_class=PartnerListFilter, search_paths=("", "aliases"), ordering=None)
     def partners(self, request, pk=None):
         # The organisation by its id alone: the query string filters its partners, not it.
-        organization = get_object_or_404(Organization.objects.all(), pk=pk)
+        organization = get_object_or_404(Organization.objects.annotate(link_count=links_counted_up_to()), pk=pk)
         self.check_object_permissions(request, organization)
         partner_filter = PartnerListFilter(request.query_params, queryset=Organization.objects.none(), request=request)
         if not partner_filter.is_valid():

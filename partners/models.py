@@ -424,12 +424,15 @@ class Position(models.Model):
         return f"{self.person}: {in_language(self.title_en, self.title_ar)}, {self.organization}"
 
 
-def units_of(pk):
-    """The ids of an organisation's units at every depth, as a subquery (one recursive query
-    on both databases; UNION rather than UNION ALL, so a cycle ends)."""
+def units_of(pk, including_itself=False):
+    """The ids of an organisation's units at every depth (and its own id first, if asked), as a
+    subquery: one recursive query on both databases; UNION rather than UNION ALL, so a cycle
+    ends. One subquery rather than an OR with the organisation's own id, which PostgreSQL
+    estimates as half the table and plans accordingly."""
     table = Organization._meta.db_table
+    start = f"SELECT id FROM {table} WHERE id = %s" if including_itself else f"SELECT id FROM {table} WHERE parent_id = %s"
     return RawSQL(
-        f"WITH RECURSIVE units(id) AS (SELECT id FROM {table} WHERE parent_id = %s "
+        f"WITH RECURSIVE units(id) AS ({start} "
         f"UNION SELECT child.id FROM {table} child JOIN units ON child.parent_id = units.id) SELECT id FROM units",
         [pk],
     )

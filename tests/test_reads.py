@@ -12,6 +12,7 @@ from rest_framework import serializers, viewsets
 from rest_framework.request import Request
 from rest_framework.test import APIRequestFactory
 
+from crm.api.exports import csv_cell
 from crm.api.readpaths import DatabaseShapedReadMixin, ReadPlan, UnreadableField, check_read_plans, read_plan_errors
 from partners.serializers import OrganizationSerializer as PlainOrganizationSerializer
 
@@ -265,10 +266,10 @@ def test_the_start_up_check_refuses_a_viewset_with_unreadable_fields_or_unused_p
 
 
 def test_a_csv_export_that_cannot_start_fails_before_its_first_byte(seeded, viewer_api, monkeypatch):
-    def broken(rows, plan, request):
+    def broken(csv_plan, rows, request, skip):
         raise RuntimeError("the database went away")
 
-    monkeypatch.setattr("crm.api.readpaths.represent_rows", broken)
+    monkeypatch.setattr("crm.api.exports.CSVPlan.cell_rows", broken)
     response = viewer_api.get("/api/organizations/", {"format": "csv"})
     stream = iter(response.streaming_content)
     with pytest.raises(RuntimeError):
@@ -276,22 +277,47 @@ def test_a_csv_export_that_cannot_start_fails_before_its_first_byte(seeded, view
 
 
 def test_a_csv_export_that_fails_midway_ends_unfinished_rather_than_looking_complete(seeded, viewer_api, monkeypatch):
-    from crm.api import readpaths
+    from crm.api.exports import CSVPlan
 
     monkeypatch.setattr("crm.api.exports.CSV_CHUNK_ROWS", 2)
     calls = []
 
-    def fails_on_the_second_chunk(rows, plan, request):
+    def fails_on_the_second_chunk(csv_plan, rows, request, skip):
         calls.append(len(rows))
         if len(calls) == 2:
             raise RuntimeError("the database went away")
-        return real(rows, plan, request)
+        return real(csv_plan, rows, request, skip)
 
-    real = readpaths.represent_rows
-    monkeypatch.setattr("crm.api.readpaths.represent_rows", fails_on_the_second_chunk)
+    real = CSVPlan.cell_rows
+    monkeypatch.setattr(CSVPlan, "cell_rows", fails_on_the_second_chunk)
     response = viewer_api.get("/api/organizations/", {"format": "csv"})
     stream = iter(response.streaming_content)
     first = next(stream).decode("utf-8-sig")
     assert first.startswith("id,") and len(first.splitlines()) == 3  # the header and two rows
     with pytest.raises(RuntimeError):
         list(stream)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/organizations/",
+        "/api/people/",
+        "/api/agreements/",
+        "/api/funding-commitments/",
+        "/api/meetings/",
+        "/api/focal-areas/",
+        "/api/sources/",
+        "/api/organizations/2/partners/?include_units=true",
+    ],
+)
+def test_a_csv_export_holds_the_cells_of_the_json_list(seeded, viewer_api, url):
+    """The export reads nested records as joined columns, not as the JSON the list reads: every
+    cell must still be the list's value, as `csv_cell` writes it."""
+    separator = "&" if "?" in url else "?"
+    listed = viewer_api.get(f"{url}{separator}page_size=500").json()["results"]
+    text = b"".join(viewer_api.get(f"{url}{separator}format=csv").streaming_content).decode("utf-8-sig")
+    header = next(csv.reader(io.StringIO(text)))
+    exported = [[row[column] for column in header] for row in csv.DictReader(io.StringIO(text))]
+    assert exported == [[str(csv_cell(record, column)) for column in header] for record in listed]
+    assert exported

@@ -1,6 +1,7 @@
 """Whole lists as CSV: streamed from one query, nested records as dotted columns."""
 import csv
 from contextlib import closing
+from datetime import date, datetime
 from itertools import islice
 import json
 import logging
@@ -23,15 +24,50 @@ def is_export(request):
 CSV_CHUNK_ROWS = 1000
 
 
-def csv_columns(plan, prefix=""):
-    """The CSV header: nested records become dotted columns, nested lists one column each."""
-    columns = []
-    for _key, name, kind, extra in plan.steps:
-        if kind == "object":
-            columns += csv_columns(extra, f"{prefix}{name}.")
-        else:
-            columns.append(f"{prefix}{name}")
-    return columns
+class CSVPlan:
+    """A read plan (crm/api/readpaths.py) flattened into CSV cells: a nested record's fields are
+    columns of the row's own query, joined, rather than a JSON object parsed and walked for every
+    row; nested lists stay one JSON column each. Rows are read as tuples and each cell is finished
+    by its column's converter alone."""
+
+    def __init__(self, plan):
+        self.header = []  # "organization.name_en": nested records become dotted columns
+        self.columns = {}  # values() keyword arguments, in cell order
+        self.converters = []  # (kind, extra) of each cell
+        self.links = plan.all_links()
+        self._flatten(plan, "")
+
+    def _flatten(self, plan, prefix):
+        for _key, name, kind, extra in plan.steps:
+            if kind == "object":
+                self._flatten(extra, f"{prefix}{name}.")
+                continue
+            self.header.append(prefix + name)
+            self.columns[f"csv_{len(self.columns)}"] = plan.selected[name]
+            self.converters.append((kind, extra))
+
+    def fetch(self, queryset, key_columns):
+        return queryset.values_list(*key_columns, *self.columns.values())
+
+    def cell_rows(self, rows, request, skip):
+        """Each row's cells; `skip` leading values are the ordering keys the query selected first."""
+        links = {view_name: link.bind(request) for view_name, link in self.links.items()}
+        finish = []
+        for kind, extra in self.converters:
+            if kind == "link":
+                finish.append(links[extra])
+            elif kind == "date":
+                finish.append(lambda value, field=extra: field.to_representation(value) if isinstance(value, (date, datetime)) else value)
+            elif kind == "boolean":
+                finish.append(lambda value: "true" if value else "false")
+            elif kind == "list":
+                finish.append(lambda items, child=extra: list_cell([child.represent(item, links) for item in items]))
+            elif kind == "field":
+                finish.append(extra.to_representation)
+            else:  # a column's value, or a list of primary keys
+                finish.append(lambda value: list_cell(value) if isinstance(value, list) else spreadsheet_safe(value))
+        for row in rows:
+            yield ["" if value is None else convert(value) for convert, value in zip(finish, row[skip:])]
 
 
 # A cell a spreadsheet program would run as a formula (OWASP, CSV injection): starting with =, +,
@@ -49,14 +85,20 @@ def spreadsheet_safe(value):
     return value
 
 
+def list_cell(items):
+    """A nested list as one cell: plain values joined by "; ", records as JSON."""
+    if all(not isinstance(item, (dict, list)) for item in items):
+        return spreadsheet_safe("; ".join(str(item) for item in items))
+    return json.dumps(items, ensure_ascii=False, default=str)
+
+
 def csv_cell(record, column):
+    """The cell of a dotted column in a record's representation, as the export writes it."""
     value = record
     for part in column.split("."):
         value = value.get(part) if isinstance(value, dict) else None
     if isinstance(value, list):
-        if all(not isinstance(item, (dict, list)) for item in value):
-            return spreadsheet_safe("; ".join(str(item) for item in value))
-        return json.dumps(value, ensure_ascii=False, default=str)
+        return list_cell(value)
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -69,15 +111,17 @@ class _Echo:
         return value
 
 
-def stream_csv(queryset, fetch, represent, columns, view):
+def stream_csv(queryset, plan, view):
+    """The whole list as CSV, as `plan` (a read plan) shapes each row, streamed from one query."""
+    csv_plan = CSVPlan(plan)
     keys = ordering_keys(queryset)
-    rows = fetch(in_key_order(queryset, keys), [key.column for key in keys])
+    rows = csv_plan.fetch(in_key_order(queryset, keys), [key.column for key in keys])
 
     def lines():
         writer = csv.writer(_Echo())
 
         def written(rows):
-            return "".join(writer.writerow([csv_cell(record, column) for column in columns]) for record in represent(rows))
+            return "".join(map(writer.writerow, csv_plan.cell_rows(rows, view.request, len(keys))))
 
         # One query, read in chunks (through a server-side cursor on PostgreSQL): memory stays
         # flat, and a list ordered by an aggregate (the partner list) computes it once, where
@@ -91,7 +135,7 @@ def stream_csv(queryset, fetch, represent, columns, view):
             # holds a header alone.
             first_rows = written(list(islice(stream, CSV_CHUNK_ROWS)))
             # A byte-order mark, so that spreadsheet programs read the Arabic as UTF-8.
-            yield "\ufeff" + writer.writerow(columns) + first_rows
+            yield "\ufeff" + writer.writerow(csv_plan.header) + first_rows
             try:
                 while chunk := list(islice(stream, CSV_CHUNK_ROWS)):
                     yield written(chunk)

@@ -28,7 +28,7 @@ from django_countries.serializer_fields import CountryField
 from rest_framework import relations, serializers
 from rest_framework.response import Response
 
-from .exports import csv_columns, is_export, stream_csv
+from .exports import is_export, stream_csv
 from .serializers import CappedListSerializer, CodeField, ListLinkField
 
 # Representations that are the value as the database returns it.
@@ -330,7 +330,7 @@ def shaped_list_response(view, queryset, plan):
         # A bad page_size or count is refused here too, not ignored.
         view.paginator.get_page_size(request)
         view.paginator.count_asked_for(request)
-        return stream_csv(queryset, fetch, represent, csv_columns(plan), view)
+        return stream_csv(queryset, plan, view)
     rows = view.paginator.paginate_queryset(queryset, request, view, fetch=fetch)
     return view.paginator.get_paginated_response(represent(rows))
 
