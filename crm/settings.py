@@ -270,7 +270,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": [
         "crm.api.filters.QueryStringFilterBackend",
         "crm.api.filters.NormalizedSearchFilter",
-        "rest_framework.filters.OrderingFilter",
+        "crm.api.filters.SearchRankOrderingFilter",
         # Last: a list of changes is in the order they happened, whatever ordering came before.
         "crm.api.filters.UpdatedAfterFilter",
     ],
