@@ -112,6 +112,8 @@ DATABASES = {
 # (crm/search.py) uses it on SQLite too, and PostgreSQL's connections are given it below.
 SEARCH_WORD_SIMILARITY_THRESHOLD = 0.5
 
+DATABASE_ROUTERS = ["network.routers.KeptRelationRouter"]
+
 # Every request is one transaction, so a request that fails writes nothing.
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
