@@ -25,7 +25,77 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 REBUILDING = "crm.rebuilding_partnerships"
-LINK_TABLES = ["agreements_agreementparty", "meetings_meetingorganizer", "meetings_participant"]
+
+# The link tables: the table, the kind of record it links ('a' agreement, 'm' meeting), the
+# record's column, and the name of its triggers.
+LINKS = [
+    ("agreements_agreementparty", "a", "agreement_id", "agreementparty"),
+    ("meetings_meetingorganizer", "m", "meeting_id", "meetingorganizer"),
+    ("meetings_participant", "m", "meeting_id", "participant"),
+]
+LINK_TABLES = [table for table, *_ in LINKS]
+
+
+def link_triggers(table, kind, column, name):
+    """The triggers that refresh the pairs a statement's changed links of `table` touch."""
+    return f"""
+-- Every statement's changed links at once, after it: a statement that removes all of a
+-- record's links (Django deletes a record's parties in one) leaves no row to find its pairs by.
+CREATE FUNCTION network_{name}_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    changed record;
+BEGIN
+    IF current_setting('{REBUILDING}', true) = 'on' THEN
+        RETURN NULL;
+    END IF;
+    -- Only the event's own transition table can be named.
+    IF TG_OP = 'INSERT' THEN
+        FOR changed IN SELECT {column} AS record, array_agg(DISTINCT organization_id) AS organizations
+                       FROM new_links GROUP BY 1 ORDER BY 1 LOOP
+            PERFORM network_partnership_links_changed('{kind}', changed.record, changed.organizations);
+        END LOOP;
+    ELSE
+        FOR changed IN SELECT {column} AS record, array_agg(DISTINCT organization_id) AS organizations
+                       FROM old_links GROUP BY 1 ORDER BY 1 LOOP
+            PERFORM network_partnership_links_changed('{kind}', changed.record, changed.organizations);
+        END LOOP;
+    END IF;
+    RETURN NULL;
+END $$;
+CREATE FUNCTION network_{name}_moved() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    changed record;
+BEGIN
+    IF current_setting('{REBUILDING}', true) = 'on' THEN
+        RETURN NULL;
+    END IF;
+    FOR changed IN
+        SELECT record, array_agg(DISTINCT organization_id) AS organizations FROM (
+            SELECT o.{column} AS record, o.organization_id FROM old_links o JOIN new_links n ON n.id = o.id
+            WHERE (o.{column}, o.organization_id) IS DISTINCT FROM (n.{column}, n.organization_id)
+            UNION ALL SELECT n.{column}, n.organization_id FROM old_links o JOIN new_links n ON n.id = o.id
+            WHERE (o.{column}, o.organization_id) IS DISTINCT FROM (n.{column}, n.organization_id)
+        ) links GROUP BY record ORDER BY record
+    LOOP
+        PERFORM network_partnership_links_changed('{kind}', changed.record, changed.organizations);
+    END LOOP;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER network_{name}_added AFTER INSERT ON {table} REFERENCING NEW TABLE AS new_links
+    FOR EACH STATEMENT EXECUTE FUNCTION network_{name}_changed();
+CREATE TRIGGER network_{name}_removed AFTER DELETE ON {table} REFERENCING OLD TABLE AS old_links
+    FOR EACH STATEMENT EXECUTE FUNCTION network_{name}_changed();
+CREATE TRIGGER network_{name}_moved AFTER UPDATE ON {table} REFERENCING OLD TABLE AS old_links NEW TABLE AS new_links
+    FOR EACH STATEMENT EXECUTE FUNCTION network_{name}_moved();
+
+"""
+
+
+def drop_link_triggers(table, kind, column, name):
+    return "".join(f"DROP TRIGGER network_{name}_{event} ON {table};\n" for event in ("added", "removed", "moved")) + (
+        f"DROP FUNCTION network_{name}_moved();\nDROP FUNCTION network_{name}_changed();\n"
+    )
+
 
 CREATE = f"""
 CREATE TABLE network_partnership (
@@ -175,153 +245,6 @@ BEGIN
     END LOOP;
 END $$;
 
--- Every statement's changed links at once, after it: a statement that removes all of a
--- record's links (Django deletes a record's parties in one) leaves no row to find its pairs by.
-CREATE FUNCTION network_agreementparty_changed() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-    changed record;
-BEGIN
-    IF current_setting('{REBUILDING}', true) = 'on' THEN
-        RETURN NULL;
-    END IF;
-    -- Only the event's own transition table can be named.
-    IF TG_OP = 'INSERT' THEN
-        FOR changed IN SELECT agreement_id AS record, array_agg(DISTINCT organization_id) AS organizations
-                       FROM new_links GROUP BY 1 ORDER BY 1 LOOP
-            PERFORM network_partnership_links_changed('a', changed.record, changed.organizations);
-        END LOOP;
-    ELSE
-        FOR changed IN SELECT agreement_id AS record, array_agg(DISTINCT organization_id) AS organizations
-                       FROM old_links GROUP BY 1 ORDER BY 1 LOOP
-            PERFORM network_partnership_links_changed('a', changed.record, changed.organizations);
-        END LOOP;
-    END IF;
-    RETURN NULL;
-END $$;
-CREATE FUNCTION network_agreementparty_moved() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-    changed record;
-BEGIN
-    IF current_setting('{REBUILDING}', true) = 'on' THEN
-        RETURN NULL;
-    END IF;
-    FOR changed IN
-        SELECT record, array_agg(DISTINCT organization_id) AS organizations FROM (
-            SELECT o.agreement_id AS record, o.organization_id FROM old_links o JOIN new_links n ON n.id = o.id
-            WHERE (o.agreement_id, o.organization_id) IS DISTINCT FROM (n.agreement_id, n.organization_id)
-            UNION ALL SELECT n.agreement_id, n.organization_id FROM old_links o JOIN new_links n ON n.id = o.id
-            WHERE (o.agreement_id, o.organization_id) IS DISTINCT FROM (n.agreement_id, n.organization_id)
-        ) links GROUP BY record ORDER BY record
-    LOOP
-        PERFORM network_partnership_links_changed('a', changed.record, changed.organizations);
-    END LOOP;
-    RETURN NULL;
-END $$;
-CREATE TRIGGER network_agreementparty_added AFTER INSERT ON agreements_agreementparty REFERENCING NEW TABLE AS new_links
-    FOR EACH STATEMENT EXECUTE FUNCTION network_agreementparty_changed();
-CREATE TRIGGER network_agreementparty_removed AFTER DELETE ON agreements_agreementparty REFERENCING OLD TABLE AS old_links
-    FOR EACH STATEMENT EXECUTE FUNCTION network_agreementparty_changed();
-CREATE TRIGGER network_agreementparty_moved AFTER UPDATE ON agreements_agreementparty REFERENCING OLD TABLE AS old_links NEW TABLE AS new_links
-    FOR EACH STATEMENT EXECUTE FUNCTION network_agreementparty_moved();
-
--- Every statement's changed links at once, after it: a statement that removes all of a
--- record's links (Django deletes a record's parties in one) leaves no row to find its pairs by.
-CREATE FUNCTION network_meetingorganizer_changed() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-    changed record;
-BEGIN
-    IF current_setting('{REBUILDING}', true) = 'on' THEN
-        RETURN NULL;
-    END IF;
-    -- Only the event's own transition table can be named.
-    IF TG_OP = 'INSERT' THEN
-        FOR changed IN SELECT meeting_id AS record, array_agg(DISTINCT organization_id) AS organizations
-                       FROM new_links GROUP BY 1 ORDER BY 1 LOOP
-            PERFORM network_partnership_links_changed('m', changed.record, changed.organizations);
-        END LOOP;
-    ELSE
-        FOR changed IN SELECT meeting_id AS record, array_agg(DISTINCT organization_id) AS organizations
-                       FROM old_links GROUP BY 1 ORDER BY 1 LOOP
-            PERFORM network_partnership_links_changed('m', changed.record, changed.organizations);
-        END LOOP;
-    END IF;
-    RETURN NULL;
-END $$;
-CREATE FUNCTION network_meetingorganizer_moved() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-    changed record;
-BEGIN
-    IF current_setting('{REBUILDING}', true) = 'on' THEN
-        RETURN NULL;
-    END IF;
-    FOR changed IN
-        SELECT record, array_agg(DISTINCT organization_id) AS organizations FROM (
-            SELECT o.meeting_id AS record, o.organization_id FROM old_links o JOIN new_links n ON n.id = o.id
-            WHERE (o.meeting_id, o.organization_id) IS DISTINCT FROM (n.meeting_id, n.organization_id)
-            UNION ALL SELECT n.meeting_id, n.organization_id FROM old_links o JOIN new_links n ON n.id = o.id
-            WHERE (o.meeting_id, o.organization_id) IS DISTINCT FROM (n.meeting_id, n.organization_id)
-        ) links GROUP BY record ORDER BY record
-    LOOP
-        PERFORM network_partnership_links_changed('m', changed.record, changed.organizations);
-    END LOOP;
-    RETURN NULL;
-END $$;
-CREATE TRIGGER network_meetingorganizer_added AFTER INSERT ON meetings_meetingorganizer REFERENCING NEW TABLE AS new_links
-    FOR EACH STATEMENT EXECUTE FUNCTION network_meetingorganizer_changed();
-CREATE TRIGGER network_meetingorganizer_removed AFTER DELETE ON meetings_meetingorganizer REFERENCING OLD TABLE AS old_links
-    FOR EACH STATEMENT EXECUTE FUNCTION network_meetingorganizer_changed();
-CREATE TRIGGER network_meetingorganizer_moved AFTER UPDATE ON meetings_meetingorganizer REFERENCING OLD TABLE AS old_links NEW TABLE AS new_links
-    FOR EACH STATEMENT EXECUTE FUNCTION network_meetingorganizer_moved();
-
--- Every statement's changed links at once, after it: a statement that removes all of a
--- record's links (Django deletes a record's parties in one) leaves no row to find its pairs by.
-CREATE FUNCTION network_participant_changed() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-    changed record;
-BEGIN
-    IF current_setting('{REBUILDING}', true) = 'on' THEN
-        RETURN NULL;
-    END IF;
-    -- Only the event's own transition table can be named.
-    IF TG_OP = 'INSERT' THEN
-        FOR changed IN SELECT meeting_id AS record, array_agg(DISTINCT organization_id) AS organizations
-                       FROM new_links GROUP BY 1 ORDER BY 1 LOOP
-            PERFORM network_partnership_links_changed('m', changed.record, changed.organizations);
-        END LOOP;
-    ELSE
-        FOR changed IN SELECT meeting_id AS record, array_agg(DISTINCT organization_id) AS organizations
-                       FROM old_links GROUP BY 1 ORDER BY 1 LOOP
-            PERFORM network_partnership_links_changed('m', changed.record, changed.organizations);
-        END LOOP;
-    END IF;
-    RETURN NULL;
-END $$;
-CREATE FUNCTION network_participant_moved() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-    changed record;
-BEGIN
-    IF current_setting('{REBUILDING}', true) = 'on' THEN
-        RETURN NULL;
-    END IF;
-    FOR changed IN
-        SELECT record, array_agg(DISTINCT organization_id) AS organizations FROM (
-            SELECT o.meeting_id AS record, o.organization_id FROM old_links o JOIN new_links n ON n.id = o.id
-            WHERE (o.meeting_id, o.organization_id) IS DISTINCT FROM (n.meeting_id, n.organization_id)
-            UNION ALL SELECT n.meeting_id, n.organization_id FROM old_links o JOIN new_links n ON n.id = o.id
-            WHERE (o.meeting_id, o.organization_id) IS DISTINCT FROM (n.meeting_id, n.organization_id)
-        ) links GROUP BY record ORDER BY record
-    LOOP
-        PERFORM network_partnership_links_changed('m', changed.record, changed.organizations);
-    END LOOP;
-    RETURN NULL;
-END $$;
-CREATE TRIGGER network_participant_added AFTER INSERT ON meetings_participant REFERENCING NEW TABLE AS new_links
-    FOR EACH STATEMENT EXECUTE FUNCTION network_participant_changed();
-CREATE TRIGGER network_participant_removed AFTER DELETE ON meetings_participant REFERENCING OLD TABLE AS old_links
-    FOR EACH STATEMENT EXECUTE FUNCTION network_participant_changed();
-CREATE TRIGGER network_participant_moved AFTER UPDATE ON meetings_participant REFERENCING OLD TABLE AS old_links NEW TABLE AS new_links
-    FOR EACH STATEMENT EXECUTE FUNCTION network_participant_moved();
-
 -- A record's date changed: every pair among its organisations.
 CREATE FUNCTION network_partnership_record_changed(_kind "char", _record bigint) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
@@ -454,7 +377,7 @@ BEGIN
     PERFORM network_rebuild_partnerships();
     RETURN NULL;
 END $$;
-""" + "".join(
+""" + "".join(link_triggers(*link) for link in LINKS) + "".join(
     f"""
 CREATE TRIGGER network_{table}_truncated AFTER TRUNCATE ON {table}
     FOR EACH STATEMENT EXECUTE FUNCTION network_rebuild_partnerships_after_truncate();"""
@@ -469,21 +392,7 @@ DROP TRIGGER network_organization_deleted ON partners_organization;
 DROP TRIGGER network_organization_moved ON partners_organization;
 DROP TRIGGER network_meeting_dated ON meetings_meeting;
 DROP TRIGGER network_agreement_dated ON agreements_agreement;
-DROP TRIGGER network_agreementparty_added ON agreements_agreementparty;
-DROP TRIGGER network_agreementparty_removed ON agreements_agreementparty;
-DROP TRIGGER network_agreementparty_moved ON agreements_agreementparty;
-DROP FUNCTION network_agreementparty_moved();
-DROP FUNCTION network_agreementparty_changed();
-DROP TRIGGER network_meetingorganizer_added ON meetings_meetingorganizer;
-DROP TRIGGER network_meetingorganizer_removed ON meetings_meetingorganizer;
-DROP TRIGGER network_meetingorganizer_moved ON meetings_meetingorganizer;
-DROP FUNCTION network_meetingorganizer_moved();
-DROP FUNCTION network_meetingorganizer_changed();
-DROP TRIGGER network_participant_added ON meetings_participant;
-DROP TRIGGER network_participant_removed ON meetings_participant;
-DROP TRIGGER network_participant_moved ON meetings_participant;
-DROP FUNCTION network_participant_moved();
-DROP FUNCTION network_participant_changed();
+""" + "".join(drop_link_triggers(*link) for link in LINKS) + """
 DROP FUNCTION network_rebuild_partnerships_after_truncate();
 DROP FUNCTION network_rebuild_partnerships();
 DROP FUNCTION network_organization_moved();
