@@ -31,13 +31,14 @@ class NetworkOrganizationFilter(OrganizationFilter):
         # hashed every tagged agreement party, organiser, participant and commitment of the
         # database before returning the first row (0.6 s for QA's government bodies at M).
         commitments = FundingCommitment.objects.filter(tagged_with_focal_area(value))
+        row = OuterRef("pk")
         return queryset.filter(
             probed(
-                AgreementParty.objects.filter(tagged_with_focal_area(value, "agreement"), organization=OuterRef("pk")).values("pk"),
-                MeetingOrganizer.objects.filter(tagged_with_focal_area(value, "meeting"), organization=OuterRef("pk")).values("pk"),
-                Participant.objects.filter(tagged_with_focal_area(value, "meeting"), organization=OuterRef("pk")).values("pk"),
-                commitments.filter(donor=OuterRef("pk")).values("pk"),
-                commitments.filter(recipient=OuterRef("pk")).values("pk"),
+                AgreementParty.objects.filter(tagged_with_focal_area(value, "agreement"), organization=row).values("pk"),
+                MeetingOrganizer.objects.filter(tagged_with_focal_area(value, "meeting"), organization=row).values("pk"),
+                Participant.objects.filter(tagged_with_focal_area(value, "meeting"), organization=row).values("pk"),
+                commitments.filter(donor=row).values("pk"),
+                commitments.filter(recipient=row).values("pk"),
             )
         )
 

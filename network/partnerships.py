@@ -11,7 +11,21 @@ narrowed by kind of link, focal area or date, and every list on SQLite, is compu
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import BigIntegerField, BooleanField, Case, CharField, Count, IntegerField, Exists, F, Max, OuterRef, Q, Value, When
+from django.db.models import (
+    BigIntegerField,
+    BooleanField,
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    Value,
+    When,
+)
 from django.db.models.expressions import Expression, RawSQL
 from django.db.models.functions import Cast, Concat, Substr
 from django.db.models.lookups import IsNull
@@ -25,10 +39,10 @@ from partners.models import Organization, tagged_with_focal_area, units_of
 from .models import Partnership
 
 LINK_AGREEMENT = "agreement"
+LINK_MEETING = "meeting"
 # The order of a partner's linking agreements and meetings: latest first.
 LATEST_SIGNED = [F("signed_on").desc(nulls_last=True), "title_en", "pk"]
 LATEST_STARTED = [F("starts_on").desc(nulls_last=True), "title_en", "pk"]
-LINK_MEETING = "meeting"
 
 
 @dataclass
@@ -83,14 +97,12 @@ def linking_records(organization, filters, partner=None):
             # A hub's (or a family's) records are hashed once per query; the partner's links
             # are read from the link tables' (organisation, record) indexes alone and matched
             # against them; only the shared records are then read.
-            agreements = Agreement.objects.filter(
-                pk__in=AgreementParty.objects.filter(hashed_in("agreement", own_agreements), organization=partner).values("agreement")
-            )
+            shared_parties = AgreementParty.objects.filter(hashed_in("agreement", own_agreements), organization=partner)
+            agreements = Agreement.objects.filter(pk__in=shared_parties.values("agreement"))
+            organised = MeetingOrganizer.objects.filter(hashed_in("meeting", own_meetings), organization=partner)
+            attended = Participant.objects.filter(hashed_in("meeting", own_meetings), organization=partner)
             meetings = Meeting.objects.filter(
-                pk__in=MeetingOrganizer.objects.filter(hashed_in("meeting", own_meetings), organization=partner)
-                .order_by()
-                .values("meeting")
-                .union(Participant.objects.filter(hashed_in("meeting", own_meetings), organization=partner).order_by().values("meeting"))
+                pk__in=organised.order_by().values("meeting").union(attended.order_by().values("meeting"))
             )
         else:
             # An ordinary organisation's few records are each looked up among the partner's
@@ -131,12 +143,13 @@ def links_counted_up_to(limit=HUB_LINKS):
     attended) counted no further than `limit` in each table, from the indexes alone: enough to
     tell a hub from an ordinary organisation."""
     organizations = Organization._meta.db_table
-    counts = [
-        f"(SELECT count(*) FROM (SELECT 1 FROM {model._meta.db_table} WHERE organization_id = {organizations}.id LIMIT {limit}) counted)"
+    counts = ", ".join(
+        f"(SELECT count(*) FROM (SELECT 1 FROM {model._meta.db_table} "
+        f"WHERE organization_id = {organizations}.id LIMIT {limit}) counted)"
         for model in (AgreementParty, MeetingOrganizer, Participant)
-    ]
-    return RawSQL(f"GREATEST({', '.join(counts)})" if connection.vendor == "postgresql" else f"MAX({', '.join(counts)})", [],
-                  output_field=IntegerField())
+    )
+    greatest = "GREATEST" if connection.vendor == "postgresql" else "MAX"  # SQLite's MAX of several values
+    return RawSQL(f"{greatest}({counts})", [], output_field=IntegerField())
 
 
 def probed(*links):
@@ -170,7 +183,8 @@ def _meetings_of(organizations):
 def partner_ids(organization, filters):
     """The ids of the organisation's partners, as a subquery."""
     if is_kept(filters):
-        return kept_partnerships(organization, filters).filter(AmongIds(F("partner"), family_of(organization.pk), negated=True)).values("partner")
+        outside_family = AmongIds(F("partner"), family_of(organization.pk), negated=True)
+        return kept_partnerships(organization, filters).filter(outside_family).values("partner")
     agreements, meetings = linking_records(organization, filters)
     linked = _links(agreements, meetings)
     return Organization.objects.filter(pk__in=linked).exclude(pk__in=family_of(organization.pk)).values("pk")
@@ -207,8 +221,8 @@ def partner_queryset(organization, filters, whole_list=False):
     `meeting_count`); `shared_agreements` and `shared_meetings` give the records
     that link a row to the organisation, as correlated subqueries, planned for a page (read from
     the CTE of links, already built) or, if `whole_list`, for all of them (an export: each
-    partner's links found from its own rows by index, which the bench shows is the faster plan
-    for a whole list and the slower one for a page).
+    partner's links matched as `linking_records()` matches them, which the bench shows is the
+    faster plan for a whole list and the slower one for a page).
 
     The latest contacts are one GROUP BY over every link, joined to the organisations, not a
     correlated subquery per partner, which does not finish for a hub (bench: "partners of").
@@ -309,7 +323,7 @@ def kept_partnerships(organization, filters):
 
 def kept_partner_queryset(organization, filters):
     """`partner_queryset()` read from the kept relation: the page comes in the index's order of
-    latest contact, and each partner's links are found from its own few rows."""
+    latest contact, and each partner's links are matched as `linking_records()` matches them."""
     queryset = (
         Organization.objects.filter(
             **{f"partnerships_as_partner__{lookup}": value for lookup, value in kept_rows(organization, filters).items()}

@@ -57,7 +57,9 @@ class CSVPlan:
             if kind == "link":
                 finish.append(links[extra])
             elif kind == "date":
-                finish.append(lambda value, field=extra: field.to_representation(value) if isinstance(value, (date, datetime)) else value)
+                finish.append(
+                    lambda value, field=extra: field.to_representation(value) if isinstance(value, (date, datetime)) else value
+                )
             elif kind == "boolean":
                 finish.append(lambda value: "true" if value else "false")
             elif kind == "list":
