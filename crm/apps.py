@@ -4,12 +4,11 @@ from django.utils.translation import gettext_lazy as _
 
 
 def add_word_similarity_to_sqlite(sender, connection, **kwargs):
-    """SQLite has no pg_trgm: give it the same word_similarity() and similarity() in Python (crm.search)."""
+    """SQLite has no pg_trgm: give it the same word_similarity() in Python (crm.search)."""
     if connection.vendor == "sqlite":
-        from .search import similarity, word_similarity
+        from .search import word_similarity
 
         connection.connection.create_function("word_similarity", 2, word_similarity, deterministic=True)
-        connection.connection.create_function("trigram_similarity", 2, similarity, deterministic=True)
 
 
 class CrmConfig(AppConfig):

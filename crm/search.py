@@ -105,36 +105,6 @@ def word_similarity(term, text):
     return best
 
 
-def similarity(term, text):
-    """pg_trgm's similarity(term, text): the share of trigrams the two have in common, of all the
-    trigrams of either. SQLite uses it so that both databases rank the same rows alike."""
-    if term is None or text is None:
-        return 0.0
-    wanted, found = set(trigrams(term)), set(trigrams(text))
-    if not wanted or not found:
-        return 0.0
-    return len(wanted & found) / len(wanted | found)
-
-
-class SearchDistance(models.Func):
-    """How far a row's search key is from the normalised search term: 0 when they share every
-    trigram, 1 when none (pg_trgm's `<->`); SQLite computes the same distance in Python."""
-
-    output_field = models.FloatField()
-
-    def __init__(self, term, field="search_key"):
-        super().__init__(models.F(field), models.Value(normalize_name(term)))
-
-    def as_postgresql(self, compiler, connection, **extra_context):
-        return self.as_sql(compiler, connection, template="%(expressions)s", arg_joiner=" <-> ", **extra_context)
-
-    def as_sqlite(self, compiler, connection, **extra_context):
-        # similarity() takes the term first, as pg_trgm's does.
-        key, term = self.get_source_expressions()
-        distance = models.Func(term, key, function="trigram_similarity", template="(1 - %(function)s(%(expressions)s))")
-        return compiler.compile(distance)
-
-
 def _word_matches(word):
     field = "search_key"
     if len(word) < FUZZY_MINIMUM_LENGTH:

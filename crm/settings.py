@@ -272,7 +272,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": [
         "crm.api.filters.QueryStringFilterBackend",
         "crm.api.filters.NormalizedSearchFilter",
-        "crm.api.filters.SearchRankOrderingFilter",
+        "rest_framework.filters.OrderingFilter",
         # Last: a list of changes is in the order they happened, whatever ordering came before.
         "crm.api.filters.UpdatedAfterFilter",
     ],

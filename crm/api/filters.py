@@ -10,14 +10,10 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import exceptions
-from rest_framework.filters import BaseFilterBackend, OrderingFilter
+from rest_framework.filters import BaseFilterBackend
 
-from crm.search import SearchDistance, normalize_name, search_queryset
+from crm.search import search_queryset
 from crm.sync import SyncedModel
-
-
-# The annotation a searched list is ranked by: the distance of the row's own names from the term.
-SEARCH_RANK = "search_rank"
 
 
 class QueryStringFilterBackend(DjangoFilterBackend):
@@ -47,11 +43,7 @@ class NormalizedSearchFilter(BaseFilterBackend):
         paths = getattr(view, "search_paths", None)
         if not term or paths is None:
             return queryset
-        found = search_queryset(queryset, term, paths)
-        if "" in paths and normalize_name(term):
-            # How well each row's own names match, for SearchRankOrderingFilter to sort by.
-            found = found.annotate(**{SEARCH_RANK: SearchDistance(term)})
-        return found
+        return search_queryset(queryset, term, paths)
 
     def get_schema_operation_parameters(self, view):
         if getattr(view, "search_paths", None) is None:
@@ -65,18 +57,6 @@ class NormalizedSearchFilter(BaseFilterBackend):
                 "schema": {"type": "string"},
             }
         ]
-
-
-class SearchRankOrderingFilter(OrderingFilter):
-    """DRF's `?ordering=`. A list searched without one comes best match first (the row's own
-    names nearest the term, by trigrams; a row found through an alias alone ranks by its own
-    names too), then in its usual order."""
-
-    def filter_queryset(self, request, queryset, view):
-        ordering = self.get_ordering(request, queryset, view)
-        if SEARCH_RANK in queryset.query.annotations and not request.query_params.get(self.ordering_param):
-            ordering = [SEARCH_RANK, *(ordering or [])]
-        return queryset.order_by(*ordering) if ordering else queryset
 
 
 class ColumnChoicesFilter(django_filters.MultipleChoiceFilter):
