@@ -254,23 +254,18 @@ BEGIN
     PERFORM network_partnership_links_changed(_kind, _record, ARRAY(SELECT network_record_organizations(_kind, _record)));
 END $$;
 
-CREATE FUNCTION network_agreement_dated() RETURNS trigger LANGUAGE plpgsql AS $$
+-- The trigger's argument is the kind of record whose date changed ('a' agreement, 'm' meeting).
+CREATE FUNCTION network_record_dated() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    PERFORM network_partnership_record_changed('a', NEW.id);
+    PERFORM network_partnership_record_changed(TG_ARGV[0]::"char", NEW.id);
     RETURN NULL;
 END $$;
 CREATE TRIGGER network_agreement_dated AFTER UPDATE ON agreements_agreement FOR EACH ROW
     WHEN (OLD.signed_on IS DISTINCT FROM NEW.signed_on OR OLD.signed_precision IS DISTINCT FROM NEW.signed_precision)
-    EXECUTE FUNCTION network_agreement_dated();
-
-CREATE FUNCTION network_meeting_dated() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    PERFORM network_partnership_record_changed('m', NEW.id);
-    RETURN NULL;
-END $$;
+    EXECUTE FUNCTION network_record_dated('a');
 CREATE TRIGGER network_meeting_dated AFTER UPDATE ON meetings_meeting FOR EACH ROW
     WHEN (OLD.starts_on IS DISTINCT FROM NEW.starts_on OR OLD.starts_precision IS DISTINCT FROM NEW.starts_precision)
-    EXECUTE FUNCTION network_meeting_dated();
+    EXECUTE FUNCTION network_record_dated('m');
 
 -- The with-units rows of whole bodies, computed together: `_bodies` NULL for every body that
 -- has units. The caller has deleted the rows it recomputes.
@@ -398,8 +393,7 @@ DROP FUNCTION network_rebuild_partnerships();
 DROP FUNCTION network_organization_moved();
 DROP FUNCTION network_rebuild_rollups(bigint[]);
 DROP FUNCTION network_partnership_insert_rollups(bigint[]);
-DROP FUNCTION network_meeting_dated();
-DROP FUNCTION network_agreement_dated();
+DROP FUNCTION network_record_dated();
 DROP FUNCTION network_partnership_record_changed("char", bigint);
 DROP FUNCTION network_partnership_links_changed("char", bigint, bigint[]);
 DROP FUNCTION network_record_organizations("char", bigint);
