@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agreements.models import Agreement, FundingCommitment
 from crm.admin_base import admin_link, link_list
+from crm.dates import format_precise_date
 from meetings.models import Meeting
 from partners.admin import OrganizationAdmin, PersonAdmin
 from partners.models import Organization, Person
@@ -31,7 +32,10 @@ class NetworkOrganizationAdmin(OrganizationAdmin):
         rows = format_html_join(
             "",
             "<li>{} <small>({})</small></li>",
-            ((admin_link(partner), partner.latest_contact_on or "—") for partner in partners),
+            (
+                (admin_link(partner), format_precise_date(partner.latest_contact_on, partner.latest_contact_precision) or "—")
+                for partner in partners
+            ),
         )
         return format_html("<ul>{}</ul>", rows) if rows else "—"
 
