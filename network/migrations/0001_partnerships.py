@@ -38,9 +38,17 @@ LINK_TABLES = [table for table, *_ in LINKS]
 
 def link_triggers(table, kind, column, name):
     """The triggers that refresh the pairs a statement's changed links of `table` touch."""
+    moved = f"(o.{column}, o.organization_id) IS DISTINCT FROM (n.{column}, n.organization_id)"
+    changed_links = {
+        "INSERT": f"SELECT {column}, organization_id FROM new_links",
+        "DELETE": f"SELECT {column}, organization_id FROM old_links",
+        "UPDATE": f"SELECT o.{column}, o.organization_id FROM old_links o JOIN new_links n USING (id) WHERE {moved} "
+        f"UNION ALL SELECT n.{column}, n.organization_id FROM old_links o JOIN new_links n USING (id) WHERE {moved}",
+    }
     return f"""
 -- Every statement's changed links at once, after it: a statement that removes all of a
 -- record's links (Django deletes a record's parties in one) leaves no row to find its pairs by.
+-- An update counts a link that moved as leaving its old record and joining its new one.
 CREATE FUNCTION network_{name}_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
     changed record;
@@ -48,34 +56,10 @@ BEGIN
     IF current_setting('{REBUILDING}', true) = 'on' THEN
         RETURN NULL;
     END IF;
-    -- Only the event's own transition table can be named.
-    IF TG_OP = 'INSERT' THEN
-        FOR changed IN SELECT {column} AS record, array_agg(DISTINCT organization_id) AS organizations
-                       FROM new_links GROUP BY 1 ORDER BY 1 LOOP
-            PERFORM network_partnership_links_changed('{kind}', changed.record, changed.organizations);
-        END LOOP;
-    ELSE
-        FOR changed IN SELECT {column} AS record, array_agg(DISTINCT organization_id) AS organizations
-                       FROM old_links GROUP BY 1 ORDER BY 1 LOOP
-            PERFORM network_partnership_links_changed('{kind}', changed.record, changed.organizations);
-        END LOOP;
-    END IF;
-    RETURN NULL;
-END $$;
-CREATE FUNCTION network_{name}_moved() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-    changed record;
-BEGIN
-    IF current_setting('{REBUILDING}', true) = 'on' THEN
-        RETURN NULL;
-    END IF;
-    FOR changed IN
-        SELECT record, array_agg(DISTINCT organization_id) AS organizations FROM (
-            SELECT o.{column} AS record, o.organization_id FROM old_links o JOIN new_links n ON n.id = o.id
-            WHERE (o.{column}, o.organization_id) IS DISTINCT FROM (n.{column}, n.organization_id)
-            UNION ALL SELECT n.{column}, n.organization_id FROM old_links o JOIN new_links n ON n.id = o.id
-            WHERE (o.{column}, o.organization_id) IS DISTINCT FROM (n.{column}, n.organization_id)
-        ) links GROUP BY record ORDER BY record
+    -- A statement of its own: only the event's transition tables exist to be named.
+    FOR changed IN EXECUTE 'SELECT {column} AS record, array_agg(DISTINCT organization_id) AS organizations FROM ('
+        || CASE TG_OP {" ".join(f"WHEN '{event}' THEN '{sql}'" for event, sql in changed_links.items())} END
+        || ') links GROUP BY 1 ORDER BY 1'
     LOOP
         PERFORM network_partnership_links_changed('{kind}', changed.record, changed.organizations);
     END LOOP;
@@ -86,15 +70,13 @@ CREATE TRIGGER network_{name}_added AFTER INSERT ON {table} REFERENCING NEW TABL
 CREATE TRIGGER network_{name}_removed AFTER DELETE ON {table} REFERENCING OLD TABLE AS old_links
     FOR EACH STATEMENT EXECUTE FUNCTION network_{name}_changed();
 CREATE TRIGGER network_{name}_moved AFTER UPDATE ON {table} REFERENCING OLD TABLE AS old_links NEW TABLE AS new_links
-    FOR EACH STATEMENT EXECUTE FUNCTION network_{name}_moved();
-
+    FOR EACH STATEMENT EXECUTE FUNCTION network_{name}_changed();
 """
 
 
 def drop_link_triggers(table, kind, column, name):
-    return "".join(f"DROP TRIGGER network_{name}_{event} ON {table};\n" for event in ("added", "removed", "moved")) + (
-        f"DROP FUNCTION network_{name}_moved();\nDROP FUNCTION network_{name}_changed();\n"
-    )
+    triggers = "".join(f"DROP TRIGGER network_{name}_{event} ON {table};\n" for event in ("added", "removed", "moved"))
+    return f"{triggers}DROP FUNCTION network_{name}_changed();\n"
 
 
 CREATE = f"""
