@@ -12,6 +12,7 @@ from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle, BaseThrottle
 
+from .api.authentication import delete_expired_tokens
 from .api.errors import answer_in_json
 
 
@@ -53,6 +54,7 @@ class TokenLoginView(LoginView):
             # django-axes's record of this failed attempt, which the lockout must count.
             return Response(serializer.errors, status=status.HTTP_400_BAD_REQUEST)
         request.user = serializer.validated_data["user"]
+        delete_expired_tokens()
         return super().post(request, format=format)
 
     def get_post_response_data(self, request, token, instance):

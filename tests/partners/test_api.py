@@ -2,9 +2,13 @@
 import os
 import subprocess
 import sys
+from datetime import timedelta
 
 import pytest
 from django.conf import settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from knox.models import AuthToken
 
 from partners.models import Organization
@@ -59,6 +63,31 @@ def test_token_from_username_and_password_reads_the_api_and_can_be_revoked(seede
     assert api_client.get(f"/api/organizations/{UNOCT}/partners/").status_code == 200
     assert api_client.post("/api/auth/token/revoke/").status_code == 204
     assert api_client.get("/api/organizations/").status_code == 401
+
+
+def test_a_token_is_checked_in_one_query_however_many_tokens_its_user_holds(api_client, viewer):
+    for _ in range(5):
+        AuthToken.objects.create(viewer)
+    token = AuthToken.objects.create(viewer)[1]
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    with CaptureQueriesContext(connection) as context:
+        assert api_client.get("/api/focal-areas/").status_code == 200
+    token_reads = [query["sql"] for query in context.captured_queries if AuthToken._meta.db_table in query["sql"]]
+    assert len(token_reads) == 1, token_reads
+
+
+def test_an_expired_token_is_refused_and_deleted_when_someone_next_takes_a_token(api_client, viewer):
+    viewer.set_password("correct horse battery")
+    viewer.save()
+    expired_instance, expired = AuthToken.objects.create(viewer)
+    AuthToken.objects.filter(pk=expired_instance.pk).update(expiry=timezone.now() - timedelta(seconds=1))
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {expired}")
+    assert api_client.get("/api/focal-areas/").status_code == 401
+
+    api_client.credentials()
+    assert api_client.post("/api/auth/token/", {"username": "viewer", "password": "correct horse battery"}).status_code == 200
+    assert not AuthToken.objects.filter(pk=expired_instance.pk).exists()
+    assert AuthToken.objects.filter(user=viewer).count() == 1
 
 
 def test_changing_a_password_revokes_the_users_tokens(seeded, api_client, admin_client, viewer):
