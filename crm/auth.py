@@ -12,7 +12,7 @@ from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle, BaseThrottle
 
-from .api.authentication import delete_expired_tokens
+from .api.authentication import TokenAuthentication, delete_expired_tokens
 from .api.errors import answer_in_json
 
 
@@ -62,12 +62,16 @@ class TokenLoginView(LoginView):
 
 
 class TokenRevokeView(LogoutView):
+    authentication_classes = [TokenAuthentication]  # knox's views name knox's own
+
     @extend_schema(request=None, responses={204: None})
     def post(self, request, format=None):
         return super().post(request, format=format)
 
 
 class TokenRevokeAllView(LogoutAllView):
+    authentication_classes = [TokenAuthentication]
+
     @extend_schema(request=None, responses={204: None})
     def post(self, request, format=None):
         return super().post(request, format=format)
