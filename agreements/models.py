@@ -162,8 +162,12 @@ class AgreementParty(models.Model):
     )
     signatory_title_en = models.CharField(_("signatory's title in English"), max_length=300, blank=True)
     signatory_title_ar = models.CharField(_("signatory's title in Arabic"), max_length=300, blank=True)
+    # The agreement's signing date, copied here and kept by the database (migration 0010), so
+    # that an organisation's latest agreements are read from one index (on PostgreSQL), however
+    # many it has.
+    agreement_signed_on = models.DateField(_("agreement signed on"), null=True, editable=False)
     citations = GenericRelation(Citation)
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["agreement_signed_on"])
 
     class Meta:
         verbose_name = _("party")

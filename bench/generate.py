@@ -52,7 +52,7 @@ TABLES = {
         "effective_on", "expires_on", "notes", "version"]),
     "agreementparty": ("agreements.AgreementParty", [
         "role", "signatory_title_en", "signatory_title_ar", "agreement_id", "organization_id",
-        "represented_by_id", "signatory_id"]),
+        "represented_by_id", "signatory_id", "agreement_signed_on"]),
     "agreementwitness": ("agreements.AgreementWitness", ["title_en", "title_ar", "agreement_id", "person_id"]),
     "agreementfocalarea": ("agreements.AgreementFocalArea", ["agreement_id", "focal_area_id"]),
     "fundingcommitment": ("agreements.FundingCommitment", [
@@ -629,7 +629,10 @@ def build_agreements(number, start, count, first_commitment):
                 signatory = str(1 + int(rnd() * plan.people))
                 if rnd() < 0.4:
                     title_en, title_ar, _role = titles[int(rnd() * len(titles))]
-            party_rows.append("\t".join((role, title_en, title_ar, agreement_text, str(organization), represented_by, signatory)))
+            # The agreement's signing date, which the database's trigger would copy (off while loading).
+            party_rows.append("\t".join(
+                (role, title_en, title_ar, agreement_text, str(organization), represented_by, signatory, signed_on)
+            ))
         if rnd() < 0.2:
             for person in rng.sample(range(1, plan.people + 1), 1 + int(rnd() * 2)):
                 title_en = title_ar = ""

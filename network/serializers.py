@@ -47,7 +47,9 @@ class OrganizationCommitmentSerializer(serializers.HyperlinkedModelSerializer):
 
 # A hub is party to thousands of agreements: its page shows the latest, and links to them all.
 DETAIL_LIST_LIMIT = 100
-LATEST_AGREEMENTS = [F("agreement__signed_on").desc(nulls_last=True), "-agreement_id"]
+# The party's copy of the signing date (AgreementParty.agreement_signed_on): one index gives a
+# hub's latest agreements without reading each of its thousands.
+LATEST_AGREEMENTS = [F("agreement_signed_on").desc(nulls_last=True), "-agreement_id"]
 LATEST_COMMITMENTS = [F("committed_on").desc(nulls_last=True), "-id"]
 
 

@@ -147,3 +147,31 @@ def test_iati_codes_sit_beside_our_labels():
     party = AgreementPartyFactory(role=AgreementParty.Role.FUNDING)
     assert party.iati_role_code == "1"
     assert FundingCommitmentFactory(status="pledged").iati_transaction_type == "13"
+
+
+def copied_dates(*parties):
+    return [AgreementParty.objects.values_list("agreement_signed_on", flat=True).get(pk=party.pk) for party in parties]
+
+
+def test_each_party_keeps_its_agreements_signing_date_whatever_writes_it(empty_database):
+    """The copy that orders an organisation's page latest first (AgreementParty.agreement_signed_on)
+    is the database's: saves, bulk updates and moves all leave it equal to the agreement's date."""
+    agreement = AgreementFactory(signed_on=datetime.date(2020, 1, 1))
+    other = AgreementFactory(signed_on=None)
+    first, second = AgreementPartyFactory(agreement=agreement), AgreementPartyFactory(agreement=agreement)
+    assert copied_dates(first, second) == [datetime.date(2020, 1, 1)] * 2
+
+    agreement.signed_on = datetime.date(2021, 6, 30)
+    agreement.save()
+    assert copied_dates(first, second) == [datetime.date(2021, 6, 30)] * 2
+
+    Agreement.objects.filter(pk=agreement.pk).update(signed_on=datetime.date(2019, 3, 1))
+    assert copied_dates(first, second) == [datetime.date(2019, 3, 1)] * 2
+
+    AgreementParty.objects.filter(pk=first.pk).update(agreement_signed_on=datetime.date(1999, 1, 1))  # a stray write
+    assert copied_dates(first) == [datetime.date(2019, 3, 1)]
+
+    AgreementParty.objects.filter(pk=second.pk).update(agreement=other)
+    assert copied_dates(first, second) == [datetime.date(2019, 3, 1), None]
+    Agreement.objects.filter(pk=other.pk).update(signed_on=datetime.date(2024, 2, 29))
+    assert copied_dates(first, second) == [datetime.date(2019, 3, 1), datetime.date(2024, 2, 29)]

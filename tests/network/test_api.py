@@ -47,3 +47,19 @@ def test_a_hubs_page_shows_its_latest_agreements_and_links_to_them_all(seeded, v
     assert sorted(listed) == sorted([undated.pk] + [agreement.pk for agreement in dated])  # the undated one too
     assert page["commitments_given_url"].endswith(f"/api/funding-commitments/?donor={hub.pk}")
     assert page["units_url"].endswith(f"/api/organizations/?parent={hub.pk}")
+
+
+def test_a_hubs_page_follows_a_changed_signing_date(seeded, viewer_api):
+    hub = OrganizationFactory()
+    agreements = [
+        AgreementPartyFactory(organization=hub, agreement=AgreementFactory(signed_on=date(2020, 1, 1) + timedelta(days=day))).agreement
+        for day in range(3)
+    ]
+    oldest = agreements[0]
+    oldest.signed_on = date(2025, 1, 1)
+    oldest.save()
+
+    page = viewer_api.get(f"/api/organizations/{hub.pk}/").json()
+
+    assert [row["agreement"]["id"] for row in page["agreements"]] == [oldest.pk, agreements[2].pk, agreements[1].pk]
+    assert page["agreements"][0]["agreement"]["signed_on"] == "2025-01-01"
