@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 
 from crm.api.exports import is_export
 from crm.api.filters import NormalizedSearchFilter
-from crm.api.readpaths import ReadPlan, shaped_list_response
+from crm.api.readpaths import ReadPlan, read_plans, shaped_list_response
 from partners import views as partner_views
 from partners.models import Organization
 
@@ -56,7 +56,7 @@ class OrganizationViewSet(partner_views.OrganizationViewSet):
         partners = NormalizedSearchFilter().filter_queryset(request, partner_filter.qs, self)
         # Built per request: the linking agreements and meetings depend on the organisation.
         plan = ReadPlan(
-            PartnerSerializer(),
+            read_plans.serializer(PartnerSerializer),
             Organization,
             lists={"agreements": links.shared_agreements, "meetings": links.shared_meetings},
             annotations=links.query.annotations,

@@ -1,7 +1,6 @@
 """Whole lists as CSV: streamed from one query, nested records as dotted columns."""
 import csv
 from contextlib import closing
-from datetime import date, datetime
 from itertools import islice
 import json
 import logging
@@ -9,6 +8,8 @@ import re
 
 from django.db import transaction
 from django.http import StreamingHttpResponse
+from django_countries.serializer_fields import CountryField
+from rest_framework import relations, serializers
 from rest_framework_csv.renderers import PaginatedCSVRenderer
 
 from .pagination import in_key_order, ordering_keys
@@ -57,33 +58,41 @@ class CSVPlan:
             if kind == "link":
                 finish.append(links[extra])
             elif kind == "date":
-                finish.append(
-                    lambda value, field=extra: field.to_representation(value) if isinstance(value, (date, datetime)) else value
-                )
+                finish.append(links[extra])
             elif kind == "boolean":
                 finish.append(lambda value: "true" if value else "false")
             elif kind == "list":
                 finish.append(lambda items, child=extra: list_cell([child.represent(item, links) for item in items]))
             elif kind == "field":
                 finish.append(extra.to_representation)
-            else:  # a column's value, or a list of primary keys
-                finish.append(lambda value: list_cell(value) if isinstance(value, list) else spreadsheet_safe(value))
+            elif kind == "keys":
+                finish.append(list_cell)
+            elif isinstance(extra, NEVER_TEXT):
+                finish.append(as_it_is)
+            else:
+                finish.append(spreadsheet_safe)
         for row in rows:
             yield ["" if value is None else convert(value) for convert, value in zip(finish, row[skip:])]
 
 
 # A cell a spreadsheet program would run as a formula (OWASP, CSV injection): starting with =, +,
 # -, @, a tab or a carriage return. A plain number ("-40000000.000") is data and stays as it is.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_STARTS = frozenset("=+-@\t\r")
 PLAIN_NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
+# Columns whose values are numbers or fixed codes, never text someone typed: written as they are.
+NEVER_TEXT = (serializers.IntegerField, serializers.ChoiceField, CountryField, relations.PrimaryKeyRelatedField)
 
 
 def spreadsheet_safe(value):
     """The value as a spreadsheet cell that cannot run: text that a spreadsheet would read as a
     formula gets a leading apostrophe, as OWASP's CSV-injection guidance says; other values are
     returned as they are."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS) and not PLAIN_NUMBER.match(value):
+    if isinstance(value, str) and value[:1] in FORMULA_STARTS and not PLAIN_NUMBER.match(value):
         return "'" + value
+    return value
+
+
+def as_it_is(value):
     return value
 
 
