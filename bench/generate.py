@@ -981,7 +981,7 @@ def load(url, plan, workers):
         cursor.execute(f"ALTER TABLE {quote(table)} DROP CONSTRAINT {quote(name)}")
     for name, _definition in indexes:
         cursor.execute(f"DROP INDEX {quote(name)}")
-    # The funding totals' and partnerships' triggers would work row by row; both are rebuilt once below.
+    # The funding totals', partnerships' and words' triggers would work row by row; all are rebuilt once below.
     for table in loaded:
         cursor.execute(f"ALTER TABLE {quote(table)} DISABLE TRIGGER USER")
     cursor.execute("TRUNCATE " + ", ".join(quote(table) for table in loaded + history) + " RESTART IDENTITY")
@@ -1046,6 +1046,9 @@ def load(url, plan, workers):
     started = time.perf_counter()
     cursor.execute("SELECT network_rebuild_partnerships()")
     timings["partnerships"] = time.perf_counter() - started
+    started = time.perf_counter()
+    cursor.execute("SELECT partners_rebuild_organization_words()")
+    timings["organisations' words"] = time.perf_counter() - started
 
     for table in loaded + history:
         cursor.execute(

@@ -9,7 +9,7 @@ import unicodedata
 from django.conf import settings
 from django.contrib.postgres.search import TrigramWordSimilarity
 from django.db import connection, models
-from django.db.models import Q
+from django.db.models import Case, Exists, OuterRef, Q, Value, When
 from django.db.models.lookups import GreaterThanOrEqual
 from django.utils.translation import gettext_lazy as _
 
@@ -124,6 +124,18 @@ def _model_at(model, path):
     return model
 
 
+def _rows_matching(model, paths, condition):
+    """The primary keys of `model`'s rows whose own row, or a row along one of `paths`, meets
+    `condition` (on its search key): one IN over a UNION, as PostgreSQL serves each part from its
+    own table's trigram index, where an OR of IN subqueries would have it test every row."""
+    found = []
+    for path in paths:
+        matching = _model_at(model, path)._default_manager.filter(condition)
+        rows = model._default_manager.filter(**{f"{path}__in": matching}) if path else matching
+        found.append(rows.order_by().values("pk"))
+    return Q(pk__in=found[0].union(*found[1:]) if len(found) > 1 else found[0])
+
+
 def search_queryset(queryset, term, paths=("",)):
     """Rows whose search key, or that of a row along one of `paths`, holds every word of the term
     after normalisation, or a word within one letter or so of it (pg_trgm word similarity, WORD_SIMILARITY_THRESHOLD):
@@ -133,18 +145,86 @@ def search_queryset(queryset, term, paths=("",)):
     Each word is looked up in each path's own table (where its trigram index serves it), and
     the rows are found by primary key, so joins through aliases never duplicate rows.
     """
+    before = queryset
     words = normalize_name(term).split()
-    model = queryset.model
     for word in words:
-        found = []
-        for path in paths:
-            matching = _model_at(model, path)._default_manager.filter(_word_matches(word))
-            rows = model._default_manager.filter(**{f"{path}__in": matching}) if path else matching
-            found.append(rows.order_by().values("pk"))
-        # One IN over a UNION: PostgreSQL serves each part from its trigram index, where an OR
-        # of IN subqueries would have it test every row of the list's table.
-        queryset = queryset.filter(pk__in=found[0].union(*found[1:]) if len(found) > 1 else found[0])
+        queryset = queryset.filter(_rows_matching(queryset.model, paths, _word_matches(word)))
+    if words:
+        # How SearchRankOrderingFilter (crm/api/filters.py) puts the best matches first, if asked.
+        queryset.query.search_ranking = SearchRanking(before, queryset, words, paths)
     return queryset
+
+
+WHOLE_WORDS, OTHER_MATCHES = 0, 1
+
+
+def whole_word_pattern(word):
+    """A regular expression (Python's and PostgreSQL's alike) for `word` as a whole word of a
+    search key; normalised words hold letters and digits only."""
+    return rf"(^| ){re.escape(word)}( |$)"
+
+
+class SearchTier(Case):
+    """0 for a row where every word of the term is a whole word of its names (or of a name along
+    the search paths), 1 for the other matches: misspelt, or part of a longer word. `ranking`
+    reads each tier's rows by a query of its own (crm/api/pagination.py)."""
+
+    def __init__(self, condition, ranking):
+        super().__init__(
+            When(condition, then=Value(WHOLE_WORDS)), default=Value(OTHER_MATCHES), output_field=models.IntegerField()
+        )
+        self.ranking = ranking
+
+
+class SearchRanking:
+    """A searched list best match first: the rows where every word of the term is a whole word,
+    then the other matches, each tier in the list's own order.
+
+    On PostgreSQL a model that names a relation to its words (`kept_words`, kept by the database:
+    partners.OrganizationWord) reads the first tier from them, in list order, from one index,
+    however common the word; elsewhere whole words are found with a regular expression."""
+
+    TIERS = (WHOLE_WORDS, OTHER_MATCHES)
+
+    def __init__(self, before, matched, words, paths):
+        self.before, self.matched, self.words = before, matched, words
+        model = before.model
+        self.kept_words = getattr(model, "kept_words", None) if connection.vendor == "postgresql" else None
+        if self.kept_words:
+            words_model = model._meta.get_field(self.kept_words).related_model
+            field = model._meta.get_field(self.kept_words).field.name
+            self.whole_words = Q(*(
+                Exists(words_model.objects.filter(**{field: OuterRef("pk"), "word": word})) for word in words
+            ))
+        else:
+            self.whole_words = Q(*(
+                _rows_matching(model, paths, Q(search_key__regex=whole_word_pattern(word))) for word in words
+            ))
+
+    def tier(self):
+        return SearchTier(self.whole_words, self)
+
+    def tier_rows(self, tier, keys):
+        """The tier's rows, each key's value selected as its column, in the keys' order."""
+        columns = {}
+        if tier == WHOLE_WORDS and self.kept_words:
+            # The organisations that have the first word, read in list order from its rows (which
+            # carry the names the list is ordered by); the other words are checked row by row.
+            queryset = self.before.filter(**{f"{self.kept_words}__word": self.words[0]}).filter(
+                Q(*self.whole_words.children[1:])
+            )
+            words_model = self.before.model._meta.get_field(self.kept_words).related_model
+            columns = {
+                key.name: models.F(f"{self.kept_words}__{key.name}")
+                for key in keys
+                if key.name != "pk" and any(field.name == key.name for field in words_model._meta.concrete_fields)
+            }
+        elif tier == WHOLE_WORDS:
+            queryset = self.before.filter(self.whole_words)
+        else:
+            queryset = self.matched.exclude(self.whole_words)
+        queryset = queryset.annotate(**{key.column: columns.get(key.name, key.expression) for key in keys})
+        return queryset.order_by(*(key.order_by() for key in keys))
 
 
 class SearchableModel(models.Model):

@@ -113,7 +113,7 @@ DATABASES = {
 # (crm/search.py) uses it on SQLite too, and PostgreSQL's connections are given it below.
 SEARCH_WORD_SIMILARITY_THRESHOLD = 0.5
 
-DATABASE_ROUTERS = ["network.routers.KeptRelationRouter"]
+DATABASE_ROUTERS = ["crm.routers.KeptByDatabaseRouter"]
 
 # Every request is one transaction, so a request that fails writes nothing.
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
@@ -281,7 +281,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": [
         "crm.api.filters.QueryStringFilterBackend",
         "crm.api.filters.NormalizedSearchFilter",
-        "rest_framework.filters.OrderingFilter",
+        "crm.api.filters.SearchRankOrderingFilter",
         # Last: a list of changes is in the order they happened, whatever ordering came before.
         "crm.api.filters.UpdatedAfterFilter",
     ],

@@ -9,6 +9,8 @@ class Partnership(models.Model):
     the newest one's date. `with_units` rows count the records of the organisation's units too.
     Kept by triggers on PostgreSQL; SQLite has no such table (the partner list is computed there)."""
 
+    kept_by_database = True
+
     pk = models.CompositePrimaryKey("organization", "with_units", "partner")
     organization = models.ForeignKey(
         Organization, on_delete=models.DO_NOTHING, db_constraint=False, related_name="partnerships"

@@ -176,6 +176,10 @@ def tagged_with_focal_area(code, path=""):
 
 
 class Organization(SearchableModel, VersionedModel, SyncedModel):
+    # Its words, kept by PostgreSQL in list order (OrganizationWord): a searched list reads its
+    # whole-word matches from them (crm.search.SearchRanking).
+    kept_words = "search_words"
+
     class Kind(models.TextChoices):
         UN_ENTITY = "un_entity", _("UN entity")
         MEMBER_STATE = "member_state", _("member state")
@@ -292,6 +296,27 @@ class OrganizationName(SearchableModel):
 
     def searchable_names(self):
         return [self.name]
+
+
+class OrganizationWord(models.Model):
+    """A whole word of an organisation's names or aliases, normalised, with the names its list is
+    ordered by: a searched list reads the organisations that have a word of the term in the
+    order it shows them, from one index (migration 0011). Kept by triggers on PostgreSQL; SQLite
+    has no such table (crm.search finds whole words there with a regular expression)."""
+
+    kept_by_database = True
+
+    pk = models.CompositePrimaryKey("word", "name_en", "name_ar", "organization")
+    word = models.TextField()
+    name_en = models.CharField(max_length=300)
+    name_ar = models.CharField(max_length=300)
+    organization = models.ForeignKey(
+        Organization, on_delete=models.DO_NOTHING, db_constraint=False, related_name="search_words"
+    )
+
+    class Meta:
+        managed = False
+        db_table = "partners_organizationword"
 
 
 class Person(SearchableModel, VersionedModel, SyncedModel):

@@ -10,9 +10,12 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import exceptions
-from rest_framework.filters import BaseFilterBackend
+from rest_framework.filters import BaseFilterBackend, OrderingFilter
 
 from crm.search import search_queryset
+
+# The annotation a searched list is ordered by first (SearchRankOrderingFilter).
+SEARCH_TIER = "search_tier"
 from crm.sync import SyncedModel
 
 
@@ -57,6 +60,20 @@ class NormalizedSearchFilter(BaseFilterBackend):
                 "schema": {"type": "string"},
             }
         ]
+
+
+class SearchRankOrderingFilter(OrderingFilter):
+    """DRF's `?ordering=`. A list searched without one comes best match first: the rows where
+    every word of the term is a whole word of their names or aliases, then the other matches
+    (part of a longer word, or misspelt), each in the list's usual order (crm.search.SearchRanking).
+    A list filtered across a relation that needs DISTINCT keeps its usual order."""
+
+    def filter_queryset(self, request, queryset, view):
+        ranking = getattr(queryset.query, "search_ranking", None)
+        if ranking is None or request.query_params.get(self.ordering_param) or queryset.query.distinct:
+            return super().filter_queryset(request, queryset, view)
+        ordering = self.get_default_ordering(view) or list(queryset.model._meta.ordering)
+        return queryset.annotate(**{SEARCH_TIER: ranking.tier()}).order_by(SEARCH_TIER, *ordering)
 
 
 class ColumnChoicesFilter(django_filters.MultipleChoiceFilter):

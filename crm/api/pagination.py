@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.exceptions import FieldDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import F, OrderBy, Q
+from django.db.models import F, OrderBy, Q, Value
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, pagination
@@ -205,11 +205,35 @@ def in_key_order(queryset, keys):
 
 def keyset_page(queryset, keys, position, size, fetch=None):
     """Up to `size` rows after `position` (None: from the start) in the keys' order."""
+    ranking = getattr(queryset.query.annotations.get(keys[0].name), "ranking", None)
+    if ranking is not None:
+        return ranked_page(ranking, keys, position, size, fetch)
     queryset = in_key_order(queryset, keys)
     if position is not None:
         queryset = queryset.filter(rows_after(keys, position))
     page = queryset[:size]
     return list(fetch(page, [key.column for key in keys]) if fetch else page)
+
+
+def ranked_page(ranking, keys, position, size, fetch=None):
+    """A page of a searched list ordered by its tier first (crm.search.SearchTier): each tier's
+    rows are read by a query of their own in the other keys' order, from the cursor's position
+    in its tier, until the page is full. A tier read alone is one a database can serve from an
+    index in list order; ordered by the tier, every match would be sorted."""
+    tier_key, keys_in_tier = keys[0], keys[1:]
+    tiers = sorted(ranking.TIERS, reverse=tier_key.descending)
+    rows = []
+    for tier in tiers:
+        if position is not None and tier != position[0] and (tier < position[0]) != tier_key.descending:
+            continue  # a tier the cursor has left behind
+        queryset = ranking.tier_rows(tier, keys_in_tier).annotate(**{tier_key.column: Value(tier)})
+        if position is not None and tier == position[0]:
+            queryset = queryset.filter(rows_after(keys_in_tier, position[1:]))
+        page = queryset[: size - len(rows)]
+        rows += list(fetch(page, [key.column for key in keys]) if fetch else page)
+        if len(rows) >= size:
+            break
+    return rows
 
 
 class OrderingKey:
