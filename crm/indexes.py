@@ -1,5 +1,6 @@
-"""Indexes only PostgreSQL can build (trigram, `DESC NULLS LAST`), created by a migration of the
-app that owns the table; SQLite searches and sorts its small data without them."""
+"""Schema only PostgreSQL has: indexes it alone can build (trigram, `DESC NULLS LAST`) and the
+tables its triggers keep, created by a migration of the app that owns the tables; SQLite
+searches, sorts and computes its small data without them."""
 from django.db import migrations
 
 
@@ -20,3 +21,18 @@ def postgresql_indexes(definitions):
     operation = migrations.RunPython(create, drop)
     operation.index_definitions = definitions  # read by the test that keeps each app to its own tables
     return operation
+
+
+def postgresql_only(create, drop):
+    """A migration operation running the SQL `create` on PostgreSQL, and `drop` when migrated
+    back; nothing on other databases."""
+
+    def forwards(apps, schema_editor):
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute(create)
+
+    def backwards(apps, schema_editor):
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute(drop)
+
+    return migrations.RunPython(forwards, backwards)

@@ -15,6 +15,8 @@ SQLite has none of this: the summary is summed live there, on data small enough 
 """
 from django.db import migrations
 
+from crm.indexes import postgresql_only
+
 REBUILDING = "crm.rebuilding_funding_totals"
 
 CREATE = f"""
@@ -233,17 +235,7 @@ ALTER TABLE agreements_fundingcommitment DROP COLUMN received_total;
 """
 
 
-def create_totals(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(CREATE)
-
-
-def drop_totals(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP)
-
-
 class Migration(migrations.Migration):
     dependencies = [("agreements", "0003_constraint_errors_on_fields")]
 
-    operations = [migrations.RunPython(create_totals, drop_totals)]
+    operations = [postgresql_only(CREATE, DROP)]

@@ -24,6 +24,8 @@ SQLite has none of this: the partner list is computed from the links there.
 import django.db.models.deletion
 from django.db import migrations, models
 
+from crm.indexes import postgresql_only
+
 REBUILDING = "crm.rebuilding_partnerships"
 
 # The link tables: the table, the kind of record it links ('a' agreement, 'm' meeting), the
@@ -388,16 +390,6 @@ DROP TABLE network_partnership;
 """
 
 
-def create_partnerships(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(CREATE)
-
-
-def drop_partnerships(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP)
-
-
 class Migration(migrations.Migration):
     initial = True
     dependencies = [
@@ -407,7 +399,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(create_partnerships, drop_partnerships),
+        postgresql_only(CREATE, DROP),
         migrations.CreateModel(
             name="Partnership",
             fields=[

@@ -11,6 +11,8 @@ with triggers off). SQLite has no such table: it finds whole words with a regula
 """
 from django.db import migrations, models
 
+from crm.indexes import postgresql_only
+
 WORDS_OF = r"""
     SELECT DISTINCT word, o.name_en, o.name_ar, o.id
     FROM partners_organization o
@@ -107,21 +109,11 @@ DROP TABLE partners_organizationword;
 """
 
 
-def keep_words(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(CREATE)
-
-
-def drop_words(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP)
-
-
 class Migration(migrations.Migration):
     dependencies = [("partners", "0010_filtered_list_order")]
 
     operations = [
-        migrations.RunPython(keep_words, drop_words),
+        postgresql_only(CREATE, DROP),
         migrations.CreateModel(
             name="OrganizationWord",
             fields=[

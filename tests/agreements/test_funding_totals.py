@@ -1,15 +1,15 @@
 """The funding totals PostgreSQL keeps by triggers (migration agreements 0004) always equal the
 totals summed from the commitments and payments, whatever was changed and however."""
 import re
-import threading
 from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
-from django.db import connection, transaction
+from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from agreements.models import FundingCommitment, FundingCommitmentFocalArea, Payment, counted_commitments
+from tests.concurrency import held_open
 from tests.factories import FocalAreaFactory, FundingCommitmentFactory, OrganizationFactory, PaymentFactory
 
 pytestmark = pytest.mark.skipif(
@@ -111,23 +111,9 @@ def test_the_unfiltered_summary_reads_the_kept_totals_and_a_filtered_one_sums(em
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_payments_on_one_commitment_are_all_counted(empty_database):
     commitment = FundingCommitmentFactory(amount="1000", committed_on="2024-03-01")
-    first_written = threading.Event()
-
-    def pay_and_hold():
-        try:
-            with transaction.atomic():
-                PaymentFactory(commitment=commitment, amount="100")
-                first_written.set()
-                # The second payment's trigger waits here for this one's lock on the commitment.
-                threading.Event().wait(0.5)
-        finally:
-            connection.close()
-
-    first = threading.Thread(target=pay_and_hold)
-    first.start()
-    first_written.wait(5)
-    PaymentFactory(commitment=commitment, amount="10")
-    first.join()
+    # The second payment's trigger waits for the first one's lock on the commitment.
+    with held_open(lambda: PaymentFactory(commitment=commitment, amount="100")):
+        PaymentFactory(commitment=commitment, amount="10")
 
     assert_kept_totals_are_the_summed_ones()
     year = FundingCommitment.objects.kept_totals("year")

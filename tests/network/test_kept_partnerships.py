@@ -1,7 +1,6 @@
 """The partnership relation PostgreSQL keeps for partner lists (migration network 0001) always
 equals the one recomputed from the agreements and meetings, whatever changed and however, and
 the partner list read from it is the one computed from the links."""
-import threading
 from datetime import date
 
 import pytest
@@ -12,6 +11,7 @@ from agreements.models import AgreementParty
 from meetings.models import MeetingOrganizer, Participant
 from network import partnerships
 from partners.models import Organization
+from tests.concurrency import held_open
 from tests.factories import (
     AgreementFactory,
     AgreementPartyFactory,
@@ -133,23 +133,9 @@ def test_concurrent_links_of_one_pair_are_all_counted(empty_database):
     first_mou, second_mou = AgreementFactory(), AgreementFactory()
     AgreementPartyFactory(agreement=first_mou, organization=qatar)
     AgreementPartyFactory(agreement=second_mou, organization=qatar)
-    first_written = threading.Event()
-
-    def sign_and_hold():
-        try:
-            with transaction.atomic():
-                AgreementPartyFactory(agreement=first_mou, organization=uncct)
-                first_written.set()
-                # The second signature's refresh of the pair waits here for this one.
-                threading.Event().wait(0.5)
-        finally:
-            connection.close()
-
-    first = threading.Thread(target=sign_and_hold)
-    first.start()
-    first_written.wait(5)
-    AgreementPartyFactory(agreement=second_mou, organization=uncct)
-    first.join()
+    # The second signature's refresh of the pair waits for the first one.
+    with held_open(lambda: AgreementPartyFactory(agreement=first_mou, organization=uncct)):
+        AgreementPartyFactory(agreement=second_mou, organization=uncct)
 
     assert row(qatar, uncct)[:2] == (2, 0) and row(uncct, qatar)[:2] == (2, 0)
     with transaction.atomic():

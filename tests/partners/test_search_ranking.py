@@ -4,12 +4,12 @@ the list's usual order, page after page; on PostgreSQL the whole-word matches ar
 organisations' words the database keeps (partners.OrganizationWord), which always equal the words
 of their names and aliases, whatever changed them."""
 import csv
-import threading
 
 import pytest
-from django.db import connection, transaction
+from django.db import connection
 
 from partners.models import Organization, OrganizationName
+from tests.concurrency import held_open
 from tests.factories import OrganizationFactory
 
 pytestmark = pytest.mark.django_db
@@ -126,23 +126,9 @@ def test_rebuilding_restores_the_kept_words(empty_database):
 @pytest.mark.django_db(transaction=True)
 def test_aliases_added_at_once_by_two_editors_are_both_kept(empty_database):
     office = OrganizationFactory(name_en="Office", name_ar="")
-    first_written = threading.Event()
-
-    def add_and_hold():
-        try:
-            with transaction.atomic():
-                OrganizationName.objects.create(organization=office, name="Bureau", language="en", kind="other")
-                first_written.set()
-                # The second alias's rewrite of the office's words waits here for this one.
-                threading.Event().wait(0.5)
-        finally:
-            connection.close()
-
-    first = threading.Thread(target=add_and_hold)
-    first.start()
-    first_written.wait(5)
-    OrganizationName.objects.create(organization=office, name="Oficina", language="en", kind="other")
-    first.join()
+    # The second alias's rewrite of the office's words waits for the first one.
+    with held_open(lambda: OrganizationName.objects.create(organization=office, name="Bureau", language="en", kind="other")):
+        OrganizationName.objects.create(organization=office, name="Oficina", language="en", kind="other")
 
     assert {row[0] for row in kept_words()} == {"office", "bureau", "oficina"}
     assert kept_words() == words_of_the_records()
