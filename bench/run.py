@@ -22,7 +22,8 @@ from urllib.parse import parse_qs, quote, urlencode, urlsplit
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/crm_bench_{size}"
 # A statement that filters on a search key (not one that merely selects the column).
-SEARCH_CONDITION = re.compile(r'search_key"?(::text)?\)?\s+(LIKE|%>|%%>)')
+# A search statement: one that filters on a search key, or reads the organisations' kept words.
+SEARCH_CONDITION = re.compile(r'search_key"?(::text)?\)?\s+(LIKE|%>|%%>)|"partners_organizationword"\."word" =')
 PAGE_SIZE = 50
 # An ordinary organisation's partner list: one party to this many agreements.
 ORDINARY_AGREEMENTS = 7
@@ -539,7 +540,9 @@ class Runner:
 
     def explain_case(self, case):
         with self.connection.cursor() as cursor:
-            cursor.execute("SELECT indexname FROM pg_indexes WHERE indexdef LIKE '%%search_key%%'")
+            cursor.execute(
+                "SELECT indexname FROM pg_indexes WHERE indexdef LIKE '%%search_key%%' OR tablename = 'partners_organizationword'"
+            )
             key_indexes = {row[0] for row in cursor.fetchall()}
         app = case.variants[0]
         case.plans, case.db_samples = [], []
@@ -613,7 +616,7 @@ class Runner:
             ])
         searches = [case for case in cases if case.explain]
         if searches:
-            print("\nsearch plans (EXPLAIN ANALYZE of the app's statements that filter on search_key; db ms = all the request's statements re-run):")
+            print("\nsearch plans (EXPLAIN ANALYZE of the app's statements that filter on search_key or read the kept words; db ms = all the request's statements re-run):")
             rows = []
             for case in searches:
                 app = case.variants[0]
@@ -851,7 +854,7 @@ def print_table(headers, rows):
         print("  ".join(cells).rstrip())
 
 
-SEARCH_TABLES = {"partners_organization", "partners_organizationname"}
+SEARCH_TABLES = {"partners_organization", "partners_organizationname", "partners_organizationword"}
 
 
 def plan_facts(plan, key_indexes):
