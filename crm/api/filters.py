@@ -13,10 +13,10 @@ from rest_framework import exceptions
 from rest_framework.filters import BaseFilterBackend, OrderingFilter
 
 from crm.search import search_queryset
+from crm.sync import SyncedModel
 
 # The annotation a searched list is ordered by first (SearchRankOrderingFilter).
 SEARCH_TIER = "search_tier"
-from crm.sync import SyncedModel
 
 
 class QueryStringFilterBackend(DjangoFilterBackend):
