@@ -901,6 +901,8 @@ def data_tables():
     loaded, history = [], []
     for label in ("partners", "agreements", "meetings"):
         for model in apps.get_app_config(label).get_models(include_auto_created=True):
+            if getattr(model, "kept_by_database", False):
+                continue  # rebuilt from the records after loading (the organisations' words)
             (history if model.__name__.startswith("Historical") else loaded).append(model._meta.db_table)
     return loaded, history
 
