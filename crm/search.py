@@ -5,6 +5,7 @@ variants of Arabic and Latin script (see DOMAIN.md, "Arabic names and search").
 """
 import re
 import unicodedata
+from functools import cached_property
 
 from django.conf import settings
 from django.contrib.postgres.search import TrigramWordSimilarity
@@ -187,44 +188,47 @@ class SearchRanking:
     TIERS = (WHOLE_WORDS, OTHER_MATCHES)
 
     def __init__(self, before, matched, words, paths):
-        self.before, self.matched, self.words = before, matched, words
-        model = before.model
-        self.kept_words = getattr(model, "kept_words", None) if connection.vendor == "postgresql" else None
+        # Kept as given: the conditions are built only for a list that is ranked (the admin's
+        # search, a partner list and an explicitly ordered list never ask).
+        self.before, self.matched, self.words, self.paths = before, matched, words, paths
+
+    @cached_property
+    def kept_words(self):
+        """The relation to the model's kept words, where the database keeps them; else None."""
+        if connection.vendor != "postgresql" or not getattr(self.before.model, "kept_words", None):
+            return None
+        return self.before.model._meta.get_field(self.before.model.kept_words)
+
+    @cached_property
+    def whole_words(self):
         if self.kept_words:
-            words_model = model._meta.get_field(self.kept_words).related_model
-            field = model._meta.get_field(self.kept_words).field.name
-            self.whole_words = Q(*(
-                Exists(words_model.objects.filter(**{field: OuterRef("pk"), "word": word})) for word in words
+            owner = self.kept_words.field.name
+            return Q(*(
+                Exists(self.kept_words.related_model.objects.filter(**{owner: OuterRef("pk"), "word": word}))
+                for word in self.words
             ))
-        else:
-            self.whole_words = Q(*(
-                _rows_matching(model, paths, Q(search_key__regex=whole_word_pattern(word))) for word in words
-            ))
+        return Q(*(
+            _rows_matching(self.before.model, self.paths, Q(search_key__regex=whole_word_pattern(word)))
+            for word in self.words
+        ))
 
     def tier(self):
         return SearchTier(self.whole_words, self)
 
-    def tier_rows(self, tier, keys):
-        """The tier's rows, each key's value selected as its column, in the keys' order."""
-        columns = {}
+    def tier_rows(self, tier, key_names):
+        """The tier's rows, and the expressions (by ordering key name) that differ from the row's
+        own columns: the kept words carry the names the list is ordered by, and a list read from
+        them must be ordered by theirs to be read in the index's order."""
         if tier == WHOLE_WORDS and self.kept_words:
-            # The organisations that have the first word, read in list order from its rows (which
-            # carry the names the list is ordered by); the other words are checked row by row.
-            queryset = self.before.filter(**{f"{self.kept_words}__word": self.words[0]}).filter(
-                Q(*self.whole_words.children[1:])
-            )
-            words_model = self.before.model._meta.get_field(self.kept_words).related_model
-            columns = {
-                key.name: models.F(f"{self.kept_words}__{key.name}")
-                for key in keys
-                if key.name != "pk" and any(field.name == key.name for field in words_model._meta.concrete_fields)
-            }
-        elif tier == WHOLE_WORDS:
-            queryset = self.before.filter(self.whole_words)
-        else:
-            queryset = self.matched.exclude(self.whole_words)
-        queryset = queryset.annotate(**{key.column: columns.get(key.name, key.expression) for key in keys})
-        return queryset.order_by(*(key.order_by() for key in keys))
+            # The organisations that have the first word, read in list order from its rows; the
+            # other words are checked row by row.
+            relation = self.kept_words.name
+            queryset = self.before.filter(**{f"{relation}__word": self.words[0]}).filter(Q(*self.whole_words.children[1:]))
+            carried = {field.name for field in self.kept_words.related_model._meta.concrete_fields}
+            return queryset, {name: models.F(f"{relation}__{name}") for name in key_names if name != "pk" and name in carried}
+        if tier == WHOLE_WORDS:
+            return self.before.filter(self.whole_words), {}
+        return self.matched.exclude(self.whole_words), {}
 
 
 class SearchableModel(models.Model):

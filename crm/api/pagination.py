@@ -197,9 +197,11 @@ def row_position(row, keys):
     return position
 
 
-def in_key_order(queryset, keys):
-    """The queryset in the keys' order, each key's value selected as its column."""
-    queryset = queryset.annotate(**{key.column: key.expression for key in keys})
+def in_key_order(queryset, keys, expressions=None):
+    """The queryset in the keys' order, each key's value selected as its column: the key's own
+    expression, or the one `expressions` gives for its name."""
+    expressions = expressions or {}
+    queryset = queryset.annotate(**{key.column: expressions.get(key.name, key.expression) for key in keys})
     return queryset.order_by(*(key.order_by() for key in keys))
 
 
@@ -226,7 +228,8 @@ def ranked_page(ranking, keys, position, size, fetch=None):
     for tier in tiers:
         if position is not None and tier != position[0] and (tier < position[0]) != tier_key.descending:
             continue  # a tier the cursor has left behind
-        queryset = ranking.tier_rows(tier, keys_in_tier).annotate(**{tier_key.column: Value(tier)})
+        rows_of_tier, expressions = ranking.tier_rows(tier, [key.name for key in keys_in_tier])
+        queryset = in_key_order(rows_of_tier, keys_in_tier, expressions).annotate(**{tier_key.column: Value(tier)})
         if position is not None and tier == position[0]:
             queryset = queryset.filter(rows_after(keys_in_tier, position[1:]))
         page = queryset[: size - len(rows)]
