@@ -51,3 +51,16 @@ def admin_import_preview(client, model_path, upload, file_format="csv"):
 def admin_import_confirm(client, model_path, preview):
     """Press "Confirm import" on a preview."""
     return client.post(f"/admin/{model_path}/process_import/", preview.context["confirm_form"].initial)
+
+
+def api_csv_and_json_cells(api, url):
+    """A list's CSV export, and the cells its JSON list says the export should hold (as
+    csv_cell writes them): each a list of rows of cells, in the export's column order."""
+    from crm.api.exports import csv_cell
+
+    separator = "&" if "?" in url else "?"
+    listed = api.get(f"{url}{separator}page_size=500").json()["results"]
+    text = b"".join(api.get(f"{url}{separator}format=csv").streaming_content).decode("utf-8-sig")
+    header = next(csv.reader(io.StringIO(text)))
+    exported = [[row[column] for column in header] for row in csv.DictReader(io.StringIO(text))]
+    return exported, [[str(csv_cell(record, column)) for column in header] for record in listed]

@@ -12,7 +12,6 @@ from rest_framework import serializers, viewsets
 from rest_framework.request import Request
 from rest_framework.test import APIRequestFactory
 
-from crm.api.exports import csv_cell
 from crm.api.readpaths import DatabaseShapedReadMixin, ReadPlan, UnreadableField, check_read_plans, read_plan_errors
 from partners.serializers import OrganizationSerializer as PlainOrganizationSerializer
 
@@ -30,6 +29,7 @@ from network.serializers import NetworkOrganizationSerializer as OrganizationSer
 from network.serializers import OrganizationDetailSerializer
 from partners.serializers import FocalAreaSerializer, PersonSerializer, SourceSerializer
 from tests.factories import OrganizationFactory, PaymentFactory
+from tests.spreadsheets import api_csv_and_json_cells
 
 RESOURCES = [
     ("/api/organizations/", Organization, OrganizationSerializer),
@@ -189,6 +189,7 @@ def test_a_bad_cursor_gets_400_naming_it(seeded, viewer_api):
 
 def test_a_csv_export_streams_every_row_in_the_serializers_columns(seeded, viewer_api, monkeypatch):
     monkeypatch.setattr("crm.api.exports.CSV_CHUNK_ROWS", 4)  # several chunks from the seed data
+    monkeypatch.setattr("crm.api.exports.COPY_CHUNK_BYTES", 256)
     response = viewer_api.get("/api/organizations/", {"format": "csv"})
     assert response.status_code == 200
     assert response.streaming
@@ -266,10 +267,11 @@ def test_the_start_up_check_refuses_a_viewset_with_unreadable_fields_or_unused_p
 
 
 def test_a_csv_export_that_cannot_start_fails_before_its_first_byte(seeded, viewer_api, monkeypatch):
-    def broken(csv_plan, rows, request, skip):
+    def broken(csv_plan, queryset, keys, request):
         raise RuntimeError("the database went away")
+        yield b""
 
-    monkeypatch.setattr("crm.api.exports.CSVPlan.cell_rows", broken)
+    monkeypatch.setattr("crm.api.exports.CSVPlan.chunks", broken)
     response = viewer_api.get("/api/organizations/", {"format": "csv"})
     stream = iter(response.streaming_content)
     with pytest.raises(RuntimeError):
@@ -279,21 +281,18 @@ def test_a_csv_export_that_cannot_start_fails_before_its_first_byte(seeded, view
 def test_a_csv_export_that_fails_midway_ends_unfinished_rather_than_looking_complete(seeded, viewer_api, monkeypatch):
     from crm.api.exports import CSVPlan
 
-    monkeypatch.setattr("crm.api.exports.CSV_CHUNK_ROWS", 2)
-    calls = []
+    def fails_after_the_first_chunk(csv_plan, queryset, keys, request):
+        chunks = real(csv_plan, queryset, keys, request)
+        yield next(chunks)
+        chunks.close()
+        raise RuntimeError("the database went away")
 
-    def fails_on_the_second_chunk(csv_plan, rows, request, skip):
-        calls.append(len(rows))
-        if len(calls) == 2:
-            raise RuntimeError("the database went away")
-        return real(csv_plan, rows, request, skip)
-
-    real = CSVPlan.cell_rows
-    monkeypatch.setattr(CSVPlan, "cell_rows", fails_on_the_second_chunk)
+    real = CSVPlan.chunks
+    monkeypatch.setattr(CSVPlan, "chunks", fails_after_the_first_chunk)
     response = viewer_api.get("/api/organizations/", {"format": "csv"})
     stream = iter(response.streaming_content)
     first = next(stream).decode("utf-8-sig")
-    assert first.startswith("id,") and len(first.splitlines()) == 3  # the header and two rows
+    assert first.startswith("id,") and len(first.splitlines()) > 1  # the header and rows
     with pytest.raises(RuntimeError):
         list(stream)
 
@@ -314,10 +313,6 @@ def test_a_csv_export_that_fails_midway_ends_unfinished_rather_than_looking_comp
 def test_a_csv_export_holds_the_cells_of_the_json_list(seeded, viewer_api, url):
     """The export reads nested records as joined columns, not as the JSON the list reads: every
     cell must still be the list's value, as `csv_cell` writes it."""
-    separator = "&" if "?" in url else "?"
-    listed = viewer_api.get(f"{url}{separator}page_size=500").json()["results"]
-    text = b"".join(viewer_api.get(f"{url}{separator}format=csv").streaming_content).decode("utf-8-sig")
-    header = next(csv.reader(io.StringIO(text)))
-    exported = [[row[column] for column in header] for row in csv.DictReader(io.StringIO(text))]
-    assert exported == [[str(csv_cell(record, column)) for column in header] for record in listed]
+    exported, listed = api_csv_and_json_cells(viewer_api, url)
+    assert exported == listed
     assert exported

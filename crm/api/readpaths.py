@@ -126,22 +126,26 @@ class Link:
     def __init__(self, view_name):
         self.view_name = view_name
 
-    def bind(self, request):
+    def parts(self, request):
+        """The URL's text before and after the primary key."""
         path = reverse(self.view_name, kwargs={"pk": LINK_SENTINEL})
         url = request.build_absolute_uri(path) if request is not None else path
         head, tail = url.split(str(LINK_SENTINEL))
+        return head, tail
+
+    def bind(self, request):
+        head, tail = self.parts(request)
         return lambda pk: None if pk is None else f"{head}{pk}{tail}"
 
 
-class ListLink:
+class ListLink(Link):
     """Turns primary keys into the address of a list filtered to the record, as its ListLinkField writes it."""
 
     def __init__(self, field):
         self.field = field
 
-    def bind(self, request):
-        url = self.field.list_url(request)
-        return lambda pk: None if pk is None else f"{url}?{self.field.query_parameter}={pk}"
+    def parts(self, request):
+        return f"{self.field.list_url(request)}?{self.field.query_parameter}=", ""
 
 
 class ReadPlan:
@@ -164,6 +168,7 @@ class ReadPlan:
         self.steps = []  # (key of the selected value, name in the representation, kind, extra)
         self.links = {}
         self.selected = {}
+        self.list_rows = {}  # name of a nested list -> (its rows, the CappedListSerializer that caps them)
         self.serializer = serializer
         for name, field in serializer.fields.items():
             if not field.write_only:
@@ -200,19 +205,17 @@ class ReadPlan:
             self.links.setdefault(field.view_name, Link(field.view_name))
             self.steps.append((name, "link", field.view_name))
         elif isinstance(field, relations.ManyRelatedField):
-            rows = related_rows(self.model, field.source, OuterRef(self._path("pk")))
-            self.selected[name] = JSONArraySubquery(rows.values(item=F("pk")))
+            self.list_rows[name] = (related_rows(self.model, field.source, OuterRef(self._path("pk"))), None)
+            self.selected[name] = JSONArraySubquery(self.items(name, F("pk")))
             self.steps.append((name, "keys", None))
         elif isinstance(field, serializers.ListSerializer):
             if field.source in self.lists:
                 rows = self.lists[field.source]
             else:
                 rows = related_rows(self.model, field.source, OuterRef(self._path("pk")))
+            self.list_rows[name] = (rows, field if isinstance(field, CappedListSerializer) else None)
             child = ReadPlan(field.child, rows.model, in_json=True)
-            items = rows.values(item=JSONRecord(**child.selected))
-            if isinstance(field, CappedListSerializer):
-                items = items.order_by(*field.ordering)[: field.limit]
-            self.selected[name] = JSONArraySubquery(items)
+            self.selected[name] = JSONArraySubquery(self.items(name, JSONRecord(**child.selected)))
             self.steps.append((name, "list", child))
         elif isinstance(field, ListLinkField):
             key = f"{field.view_name}?{field.query_parameter}"
@@ -235,7 +238,7 @@ class ReadPlan:
         elif isinstance(field, relations.PrimaryKeyRelatedField):
             self._check_source(name, field)
             self.selected[name] = F(self._path(field.source) + "_id")
-            self.steps.append((name, "value", None))
+            self.steps.append((name, "value", field))
         elif isinstance(field, (*AS_IS, *CONVERTED)) and not isinstance(field, serializers.MultipleChoiceField):
             self._check_source(name, field)
             expression = F(self._path(field.source))
@@ -253,6 +256,13 @@ class ReadPlan:
                 self.steps.append((name, kind, field))
         else:
             raise UnreadableField(self.serializer, name, field, "the read path has no column for this kind of field")
+
+    def items(self, name, item):
+        """The rows of the nested list `name`, each as the value `item` in a column named item,
+        in the list's order and up to its cap."""
+        rows, capped = self.list_rows[name]
+        items = rows.values(item=item)
+        return items if capped is None else items.order_by(*capped.ordering)[: capped.limit]
 
     @staticmethod
     def _kind_of(field):
@@ -301,21 +311,30 @@ class DateColumn:
     def __init__(self, field):
         self.field = field
 
-    def bind(self, request):
+    def iso_form(self):
+        """How the field writes a value: "date" (ISO 8601), "datetime" (ISO 8601, with the zone
+        it returns), or None (another format, or a naive date-time: DRF's own conversion)."""
         field = self.field
         is_datetime = isinstance(field, serializers.DateTimeField)
         output_format = getattr(field, "format", api_settings.DATETIME_FORMAT if is_datetime else api_settings.DATE_FORMAT)
+        if output_format is None or output_format.lower() != ISO_8601:
+            return None, None
+        if not is_datetime:
+            return "date", None
+        zone = field.timezone if hasattr(field, "timezone") else field.default_timezone()
+        return ("datetime", zone) if zone is not None else (None, None)
+
+    def bind(self, request):
+        field = self.field
 
         def as_drf_writes_it(value):
             return field.to_representation(value) if isinstance(value, (date, datetime)) else value
 
-        if output_format is None or output_format.lower() != ISO_8601:
+        form, zone = self.iso_form()
+        if form is None:
             return as_drf_writes_it
-        if not is_datetime:
+        if form == "date":
             return lambda value: value.isoformat() if isinstance(value, date) else value
-        zone = field.timezone if hasattr(field, "timezone") else field.default_timezone()
-        if zone is None:
-            return as_drf_writes_it
 
         def iso_datetime(value):
             if not isinstance(value, datetime) or value.tzinfo is None:
