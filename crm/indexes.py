@@ -1,6 +1,7 @@
 """Schema only PostgreSQL has: indexes it alone can build (trigram, `DESC NULLS LAST`) and the
 tables its triggers keep, created by a migration of the app that owns the tables; SQLite
-searches, sorts and computes its small data without them."""
+searches, sorts and computes its small data without them. And triggers that keep a copied
+column on both databases, each in its own dialect."""
 from django.db import migrations
 
 
@@ -34,5 +35,29 @@ def postgresql_only(create, drop):
     def backwards(apps, schema_editor):
         if schema_editor.connection.vendor == "postgresql":
             schema_editor.execute(drop)
+
+    return migrations.RunPython(forwards, backwards)
+
+
+def triggers(postgresql, postgresql_drop, sqlite, sqlite_backfill=()):
+    """A migration operation creating triggers the database keeps a copy with: on PostgreSQL the
+    SQL `postgresql` (`postgresql_drop` when migrated back); on SQLite each trigger of `sqlite`
+    (name: definition), then the statements of `sqlite_backfill`."""
+
+    def forwards(apps, schema_editor):
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute(postgresql)
+            return
+        for name, definition in sqlite.items():
+            schema_editor.execute(f"CREATE TRIGGER {name} {definition}")
+        for statement in sqlite_backfill:
+            schema_editor.execute(statement)
+
+    def backwards(apps, schema_editor):
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute(postgresql_drop)
+            return
+        for name in sqlite:
+            schema_editor.execute(f"DROP TRIGGER {name}")
 
     return migrations.RunPython(forwards, backwards)

@@ -9,6 +9,7 @@ relation the database keeps (`Partnership`, migration network 0001), in index or
 narrowed by kind of link, focal area or date, and every list on SQLite, is computed from the links.
 """
 from dataclasses import dataclass
+from datetime import date
 
 from django.db import connection
 from django.db.models import (
@@ -17,6 +18,7 @@ from django.db.models import (
     Case,
     CharField,
     Count,
+    DateField,
     Exists,
     F,
     IntegerField,
@@ -27,7 +29,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.expressions import Expression, RawSQL
-from django.db.models.functions import Cast, Concat, Substr
+from django.db.models.functions import Cast, Coalesce, Concat, Substr
 from django.db.models.lookups import IsNull
 from django_cte import CTE, with_cte
 
@@ -40,9 +42,22 @@ from .models import Partnership
 
 LINK_AGREEMENT = "agreement"
 LINK_MEETING = "meeting"
-# The order of a partner's linking agreements and meetings: latest first.
-LATEST_SIGNED = [F("signed_on").desc(nulls_last=True), "title_en", "pk"]
-LATEST_STARTED = [F("starts_on").desc(nulls_last=True), "title_en", "pk"]
+# The order of a partner's linking agreements and meetings: latest first, and of those of one
+# day the last recorded; a partner's line shows the first 20 of each.
+LATEST_SIGNED = [F("signed_on").desc(nulls_last=True), "-pk"]
+LATEST_STARTED = [F("starts_on").desc(nulls_last=True), "-pk"]
+PARTNER_LINKS_SHOWN = 20
+# The partner list's order: latest contact first, the undated last, sorted as if dated 0001-01-01
+# (the kept relation's index, network 0002, holds that expression): a first key that is never
+# empty is one a page after a cursor can start from by index.
+UNDATED = date.min
+
+
+def contact_order(latest_contact_on):
+    return Coalesce(latest_contact_on, Value(UNDATED), output_field=DateField())
+
+
+PARTNER_ORDER = [F("contact_order").desc(), "name_en", "name_ar", "pk"]
 
 
 @dataclass
@@ -98,12 +113,19 @@ def linking_records(organization, filters, partner=None):
             # are read from the link tables' (organisation, record) indexes alone and matched
             # against them; only the shared records are then read.
             shared_parties = AgreementParty.objects.filter(hashed_in("agreement", own_agreements), organization=partner)
-            agreements = Agreement.objects.filter(pk__in=shared_parties.values("agreement"))
             organised = MeetingOrganizer.objects.filter(hashed_in("meeting", own_meetings), organization=partner)
             attended = Participant.objects.filter(hashed_in("meeting", own_meetings), organization=partner)
-            meetings = Meeting.objects.filter(
-                pk__in=organised.order_by().values("meeting").union(attended.order_by().values("meeting"))
-            )
+            if filters.counts_every_link:
+                # Only the latest are shown: each link table gives its first rows in the order
+                # of its copy of the record's date, from its index, rather than every shared
+                # record being read and sorted (a partner may share hundreds with a hub).
+                shared_parties = latest_links(shared_parties, "agreement", "agreement_signed_on")
+                organised = latest_links(organised, "meeting", "meeting_starts_on")
+                attended = latest_links(attended, "meeting", "meeting_starts_on")
+            else:
+                organised, attended = organised.order_by(), attended.order_by()  # parts of a UNION
+            agreements = Agreement.objects.filter(pk__in=shared_parties.values("agreement"))
+            meetings = Meeting.objects.filter(pk__in=organised.values("meeting").union(attended.values("meeting")))
         else:
             # An ordinary organisation's few records are each looked up among the partner's
             # links, since the partner may be a hub with thousands.
@@ -150,6 +172,15 @@ def links_counted_up_to(limit=HUB_LINKS):
     )
     greatest = "GREATEST" if connection.vendor == "postgresql" else "MAX"  # SQLite's MAX of several values
     return RawSQL(f"{greatest}({counts})", [], output_field=IntegerField())
+
+
+def latest_links(links, record, copied_date):
+    """The first PARTNER_LINKS_SHOWN of `links` latest first (LATEST_SIGNED, LATEST_STARTED), in
+    the order of the link's copy of its record's date. SQLite allows no LIMIT in a part of a
+    UNION: there every link is read, and the list's own order and cap give the same records."""
+    if not connection.features.supports_slicing_ordering_in_compound:
+        return links.order_by()
+    return links.order_by(F(copied_date).desc(nulls_last=True), f"-{record}")[:PARTNER_LINKS_SHOWN]
 
 
 def probed(*links):
@@ -259,8 +290,9 @@ def partner_queryset(organization, filters, whole_list=False):
             latest_contact_precision=Substr(contacts.col.latest_dated, len("2025-02-01 ") + 1),
             agreement_count=contacts.col.agreements,
             meeting_count=contacts.col.meetings,
+            contact_order=contact_order(contacts.col.latest_on),
         )
-        .order_by(F("latest_contact_on").desc(nulls_last=True), "name_en", "name_ar", "pk"),
+        .order_by(*PARTNER_ORDER),
     )
     if whole_list:
         # Every partner: each one's links are found from its own few rows, by index.
@@ -334,8 +366,9 @@ def kept_partner_queryset(organization, filters):
             latest_contact_precision=F("partnerships_as_partner__latest_precision"),
             agreement_count=F("partnerships_as_partner__agreements"),
             meeting_count=F("partnerships_as_partner__meetings"),
+            contact_order=contact_order(F("partnerships_as_partner__latest_on")),
         )
-        .order_by(F("latest_contact_on").desc(nulls_last=True), "name_en", "name_ar", "pk")
+        .order_by(*PARTNER_ORDER)
     )
     shared_agreements, shared_meetings = linking_records(organization, filters, partner=OuterRef(OuterRef("pk")))
     return with_shared_links(queryset, shared_agreements, shared_meetings)

@@ -12,7 +12,7 @@ from crm.dates import DatePrecision
 from meetings.serializers import MeetingLinkSerializer
 from partners.serializers import CitationSerializer, OrganizationSerializer, OrganizationSummarySerializer
 
-from .partnerships import LATEST_SIGNED, LATEST_STARTED
+from .partnerships import LATEST_SIGNED, LATEST_STARTED, PARTNER_LINKS_SHOWN
 
 
 @extend_schema_serializer(component_name="Organization")
@@ -86,8 +86,6 @@ class PartnerOrganizationSerializer(OrganizationSummarySerializer):
         fields = [*OrganizationSummarySerializer.Meta.fields, "kind", "country"]
 
 
-# Two hubs share hundreds of records: a partner's line shows the latest, and counts them all.
-PARTNER_LINKS_SHOWN = 20
 
 
 class PartnerSerializer(serializers.Serializer):

@@ -8,7 +8,7 @@ replaced by the agreement's. (bench/generate.py, which loads with triggers off, 
 """
 from django.db import migrations, models
 
-from crm.indexes import postgresql_indexes
+from crm.indexes import postgresql_indexes, triggers
 
 POSTGRESQL = """
 CREATE FUNCTION agreements_party_signing_date() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -55,24 +55,10 @@ SQLITE = {
 }
 
 
-def keep_signing_dates(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(POSTGRESQL)
-        return
-    for name, definition in SQLITE.items():
-        schema_editor.execute(f"CREATE TRIGGER {name} {definition}")
-    schema_editor.execute(
-        "UPDATE agreements_agreementparty SET agreement_signed_on = (SELECT signed_on FROM agreements_agreement "
-        "WHERE agreements_agreement.id = agreements_agreementparty.agreement_id)"
-    )
-
-
-def stop_keeping_signing_dates(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(POSTGRESQL_DROP)
-        return
-    for name in SQLITE:
-        schema_editor.execute(f"DROP TRIGGER {name}")
+SQLITE_BACKFILL = [
+    "UPDATE agreements_agreementparty SET agreement_signed_on = (SELECT signed_on FROM agreements_agreement "
+    "WHERE agreements_agreement.id = agreements_agreementparty.agreement_id)"
+]
 
 
 class Migration(migrations.Migration):
@@ -87,7 +73,7 @@ class Migration(migrations.Migration):
             name='agreement_signed_on',
             field=models.DateField(editable=False, null=True, verbose_name='agreement signed on'),
         ),
-        migrations.RunPython(keep_signing_dates, stop_keeping_signing_dates),
+        triggers(POSTGRESQL, POSTGRESQL_DROP, SQLITE, SQLITE_BACKFILL),
         # The planner costs an organisation's agreements as the average organisation's fifteen,
         # not a hub's thousands; with the role included, reading the index in order without the
         # table is the cheapest plan for every organisation, and the one a hub needs.

@@ -9,6 +9,7 @@ from django.core import signing
 from django.core.exceptions import FieldDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import F, OrderBy, Q, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, pagination
@@ -291,7 +292,7 @@ def ordering_keys(queryset):
         else:
             name, descending = item.lstrip("-"), item.startswith("-")
         name = "pk" if name == model._meta.pk.name else name
-        keys.append(OrderingKey(index, name, descending, _is_nullable(model, name)))
+        keys.append(OrderingKey(index, name, descending, _is_nullable(queryset, name)))
         if name == "pk":
             break
     else:
@@ -299,8 +300,14 @@ def ordering_keys(queryset):
     return keys
 
 
-def _is_nullable(model, name):
-    """Whether a field path may be empty; annotations are taken to be."""
+def _is_nullable(queryset, name):
+    """Whether a field path may be empty; annotations are taken to be, but for a COALESCE that
+    ends with a value."""
+    annotation = queryset.query.annotations.get(name)
+    if annotation is not None:
+        return not (isinstance(annotation, Coalesce) and isinstance(annotation.source_expressions[-1], Value)
+                    and annotation.source_expressions[-1].value is not None)
+    model = queryset.model
     nullable = False
     for part in name.split("__"):
         if part == "pk":

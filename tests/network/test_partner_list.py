@@ -2,6 +2,7 @@
 which agreements and meetings, and since when; and the organisation list's `partner_of`."""
 import csv
 import io
+import json
 from datetime import date
 
 import pytest
@@ -176,3 +177,41 @@ def test_a_bad_partner_filter_gets_400_naming_the_parameter(seeded, viewer_api, 
 def test_an_unknown_organisation_has_no_partner_list(seeded, viewer_api):
     assert viewer_api.get("/api/organizations/999999/partners/").status_code == 404
     assert viewer_api.get("/api/organizations/abc/partners/").status_code == 404
+
+
+def test_a_partner_line_shows_the_latest_twenty_shared_records_whichever_way_it_is_read(viewer_api):
+    """Latest first, undated last, and on one day the last recorded first; the same twenty on a
+    page read as a hub's (include_units: each link table read in the order of its copy of the
+    date), as an ordinary organisation's, computed from the links (a filter), or exported."""
+    office = OrganizationFactory()
+    OrganizationFactory(parent=office)  # a unit, so that include_units reads the office as a family
+    partner = OrganizationFactory()
+    days = [date(2020, 1, 1 + index % 9) for index in range(22)] + [None] * 3
+    meetings = [MeetingFactory(starts_on=day) for day in days]
+    for meeting in meetings:
+        ParticipantFactory(meeting=meeting, organization=office)
+        ParticipantFactory(meeting=meeting, organization=partner)
+    agreements = [AgreementPartyFactory(organization=office, agreement__signed_on=day).agreement for day in days]
+    for agreement in agreements:
+        AgreementPartyFactory(organization=partner, agreement=agreement)
+
+    def latest(records, date_of):
+        dated = sorted((record for record in records if date_of(record)), key=lambda r: (date_of(r), r.pk), reverse=True)
+        undated = sorted((record for record in records if not date_of(record)), key=lambda r: r.pk, reverse=True)
+        return [record.pk for record in (dated + undated)[:20]]
+
+    expected = (latest(agreements, lambda r: r.signed_on), latest(meetings, lambda r: r.starts_on))
+    url = f"/api/organizations/{office.pk}/partners/"
+    cases = [
+        ({"include_units": "true"}, expected, (25, 25)),
+        ({}, expected, (25, 25)),
+        ({"contact_after": "1900-01-01"}, expected, (22, 22)),  # the undated do not count
+        ({"link": "meeting"}, ([], expected[1]), (0, 25)),
+    ]
+    for query, shown, counts in cases:
+        (line,) = viewer_api.get(url, query).json()["results"]
+        assert ([row["id"] for row in line["agreements"]], [row["id"] for row in line["meetings"]]) == shown, query
+        assert (line["agreement_count"], line["meeting_count"]) == counts, query
+    export = viewer_api.get(url, {"include_units": "true", "format": "csv"})
+    (row,) = csv.DictReader(io.StringIO(b"".join(export.streaming_content).decode("utf-8-sig")))
+    assert [record["id"] for record in json.loads(row["meetings"])] == expected[1]
