@@ -266,6 +266,10 @@ else:
         }
     }
 
+# A signed-in request reads its session from the cache (written through to the database, which
+# keeps it across restarts): one query fewer on every admin page and API call made with a session.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
 # Admin spreadsheets: whoever may view a list may export it, so viewers can take data to a
 # meeting; importing needs "add" (the admin also asks for "change", as an import updates the rows
 # it finds by id), so viewers never import and editors do.
