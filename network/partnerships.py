@@ -22,6 +22,7 @@ from django.db.models import (
     Exists,
     F,
     IntegerField,
+    JSONField,
     Max,
     OuterRef,
     Q,
@@ -91,13 +92,39 @@ def family_of(pk):
     )
 
 
+def family_ids(pk):
+    """Annotations (PostgreSQL) of the organisation `pk`, read with it: the ids of itself and its
+    units (`unit_ids`) and of its whole family (`family_ids`), as lists. Its partner list's query
+    then names them, where it computed the recursive queries again in each subquery that needs
+    them (six times a page for a hub with its units). SQLite computes them in the query."""
+    if connection.vendor != "postgresql":
+        return {}
+    return {"unit_ids": id_list(units_of(pk, including_itself=True)), "family_ids": id_list(family_of(pk))}
+
+
+def id_list(ids):
+    return RawSQL(f"(SELECT COALESCE(JSONB_AGG(id), '[]') FROM ({ids.sql}) ids)", ids.params, output_field=JSONField())
+
+
+def units_and_itself(organization):
+    """The ids of the organisation and its units: read with it (family_ids), or a subquery."""
+    ids = getattr(organization, "unit_ids", None)
+    return units_of(organization.pk, including_itself=True) if ids is None else ids
+
+
+def family(organization):
+    """The ids of the organisation's family: read with it (family_ids), or a subquery."""
+    ids = getattr(organization, "family_ids", None)
+    return family_of(organization.pk) if ids is None else ids
+
+
 def linking_records(organization, filters, partner=None):
     """The agreements and meetings of the organisation (and, if asked, its units) that count;
     with `partner` (a reference to a partner row), only those the partner shares."""
     # The family's ids are read once, as an array, before any link is: a recursive subquery in
     # each of the link tables' conditions is planned (and run) again in each.
     own = (
-        AmongIds(F("organization"), units_of(organization.pk, including_itself=True))
+        AmongIds(F("organization"), units_and_itself(organization))
         if filters.include_units
         else Q(organization=organization.pk)
     )
@@ -214,11 +241,11 @@ def _meetings_of(organizations):
 def partner_ids(organization, filters):
     """The ids of the organisation's partners, as a subquery."""
     if is_kept(filters):
-        outside_family = AmongIds(F("partner"), family_of(organization.pk), negated=True)
+        outside_family = AmongIds(F("partner"), family(organization), negated=True)
         return kept_partnerships(organization, filters).filter(outside_family).values("partner")
     agreements, meetings = linking_records(organization, filters)
     linked = _links(agreements, meetings)
-    return Organization.objects.filter(pk__in=linked).exclude(pk__in=family_of(organization.pk)).values("pk")
+    return Organization.objects.filter(pk__in=linked).exclude(pk__in=family(organization)).values("pk")
 
 
 def _links(agreements, meetings, full=False):
@@ -284,7 +311,7 @@ def partner_queryset(organization, filters, whole_list=False):
         links,
         contacts,
         select=contacts.join(Organization, id=contacts.col.partner_id)
-        .exclude(pk__in=family_of(organization.pk))
+        .exclude(pk__in=family(organization))
         .annotate(
             latest_contact_on=contacts.col.latest_on,
             latest_contact_precision=Substr(contacts.col.latest_dated, len("2025-02-01 ") + 1),
@@ -307,10 +334,10 @@ def partner_queryset(organization, filters, whole_list=False):
 
 
 class AmongIds(Expression):
-    """`column` is (or, `negated`, is not) one of the ids the subquery gives, as PostgreSQL's
-    `column = ANY(ARRAY(…))`: the subquery runs once, before the rows are read, and its few ids
-    become index lookups (`NOT IN` would make the planner hash the whole partner table instead
-    of reading the list's first rows in index order). SQLite: IN."""
+    """`column` is (or, `negated`, is not) one of the ids the subquery (or the list) gives, as
+    PostgreSQL's `column = ANY(ARRAY(…))`: the subquery runs once, before the rows are read, and
+    its few ids become index lookups (`NOT IN` would make the planner hash the whole partner table
+    instead of reading the list's first rows in index order). SQLite: IN."""
 
     output_field = BooleanField()
 
@@ -319,18 +346,24 @@ class AmongIds(Expression):
         self.column, self.ids, self.negated = column, ids, negated
 
     def get_source_expressions(self):
-        return [self.column, self.ids]
+        return [self.column] if isinstance(self.ids, list) else [self.column, self.ids]
 
     def set_source_expressions(self, expressions):
-        self.column, self.ids = expressions
+        if isinstance(self.ids, list):
+            (self.column,) = expressions
+        else:
+            self.column, self.ids = expressions
 
     def as_sql(self, compiler, connection):
         column_sql, column_params = compiler.compile(self.column)
-        ids_sql, ids_params = compiler.compile(self.ids)
-        if connection.vendor == "postgresql":
-            sql = f"{column_sql} = ANY(ARRAY{ids_sql})"
+        if isinstance(self.ids, list):  # read already, on PostgreSQL (family_ids)
+            sql, ids_params = f"{column_sql} = ANY(%s::bigint[])", [self.ids]
         else:
-            sql = f"{column_sql} IN {ids_sql}"
+            ids_sql, ids_params = compiler.compile(self.ids)
+            if connection.vendor == "postgresql":
+                sql = f"{column_sql} = ANY(ARRAY{ids_sql})"
+            else:
+                sql = f"{column_sql} IN {ids_sql}"
         return f"NOT ({sql})" if self.negated else sql, (*column_params, *ids_params)
 
 
@@ -360,7 +393,7 @@ def kept_partner_queryset(organization, filters):
         Organization.objects.filter(
             **{f"partnerships_as_partner__{lookup}": value for lookup, value in kept_rows(organization, filters).items()}
         )
-        .filter(AmongIds(F("pk"), family_of(organization.pk), negated=True))
+        .filter(AmongIds(F("pk"), family(organization), negated=True))
         .annotate(
             latest_contact_on=F("partnerships_as_partner__latest_on"),
             latest_contact_precision=F("partnerships_as_partner__latest_precision"),

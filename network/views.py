@@ -1,5 +1,6 @@
 """The organisation and people endpoints with what reads across apps: an organisation's
 agreements, commitments and partner list, and people by the meetings they attended."""
+from django.http import Http404
 from django_filters import utils
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, serializers, status
@@ -16,7 +17,7 @@ from partners.models import Organization
 
 from .extraction import extract
 from .filters import NetworkOrganizationFilter, NetworkPersonFilter, PartnerListFilter
-from .partnerships import links_counted_up_to, partner_queryset
+from .partnerships import family_ids, links_counted_up_to, partner_queryset
 from .press_releases import DraftEvent, ReviewedReleaseSerializer, plain_line_ends
 from .serializers import NetworkOrganizationSerializer, OrganizationDetailSerializer, PartnerSerializer
 
@@ -46,7 +47,9 @@ class OrganizationViewSet(partner_views.OrganizationViewSet):
     @action(detail=True, filterset_class=PartnerListFilter, search_paths=("", "aliases"), ordering=None)
     def partners(self, request, pk=None):
         # The organisation by its id alone: the query string filters its partners, not it.
-        organization = get_object_or_404(Organization.objects.annotate(link_count=links_counted_up_to()), pk=pk)
+        organization = get_object_or_404(
+            Organization.objects.annotate(link_count=links_counted_up_to(), **family_ids(database_id(pk))), pk=pk
+        )
         self.check_object_permissions(request, organization)
         partner_filter = PartnerListFilter(request.query_params, queryset=Organization.objects.none(), request=request)
         if not partner_filter.is_valid():
@@ -62,6 +65,17 @@ class OrganizationViewSet(partner_views.OrganizationViewSet):
             annotations=links.query.annotations,
         )
         return shaped_list_response(self, partners, plan)
+
+
+def database_id(pk):
+    """The URL's id as a value the database takes (any other finds no organisation)."""
+    try:
+        pk = int(pk)
+    except ValueError:
+        raise Http404 from None
+    if not 0 < pk < 2**63:
+        raise Http404
+    return pk
 
 
 class PersonViewSet(partner_views.PersonViewSet):

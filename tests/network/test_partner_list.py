@@ -177,6 +177,8 @@ def test_a_bad_partner_filter_gets_400_naming_the_parameter(seeded, viewer_api, 
 def test_an_unknown_organisation_has_no_partner_list(seeded, viewer_api):
     assert viewer_api.get("/api/organizations/999999/partners/").status_code == 404
     assert viewer_api.get("/api/organizations/abc/partners/").status_code == 404
+    assert viewer_api.get(f"/api/organizations/{2**63}/partners/").status_code == 404  # beyond a bigint
+    assert viewer_api.get("/api/organizations/-3/partners/").status_code == 404
 
 
 def test_a_partner_line_shows_the_latest_twenty_shared_records_whichever_way_it_is_read(viewer_api):
