@@ -357,7 +357,9 @@ class AmongIds(Expression):
     def as_sql(self, compiler, connection):
         column_sql, column_params = compiler.compile(self.column)
         if isinstance(self.ids, list):  # read already, on PostgreSQL (family_ids)
-            sql, ids_params = f"{column_sql} = ANY(%s::bigint[])", [self.ids]
+            # Behind a subquery, so that the planner does not weigh each of a hub's hundreds of
+            # ids (a page with units: 7.8 -> 6.3 ms of planning).
+            sql, ids_params = f"{column_sql} = ANY((SELECT %s::bigint[])::bigint[])", [self.ids]
         else:
             ids_sql, ids_params = compiler.compile(self.ids)
             if connection.vendor == "postgresql":
