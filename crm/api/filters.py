@@ -56,7 +56,13 @@ class NormalizedSearchFilter(BaseFilterBackend):
                 "name": self.search_param,
                 "required": False,
                 "in": "query",
-                "description": str(_("Words to find in names, acronyms and aliases, English or Arabic.")),
+                "description": str(
+                    _(
+                        "Words to find in names, acronyms and aliases, English or Arabic; a misspelt letter "
+                        "is forgiven. Unless ordering is given, the records holding every word as a whole "
+                        "word come first, then the other matches."
+                    )
+                ),
                 "schema": {"type": "string"},
             }
         ]
