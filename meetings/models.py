@@ -129,6 +129,8 @@ class Meeting(SearchableModel, VersionedModel, SyncedModel):
             ),
             date_precision_constraint("meeting", "starts_on", "starts_precision"),
         ]
+        # The admin's country filter finds the countries meetings are in by probing it.
+        indexes = [models.Index(fields=["country"], name="meeting_by_country")]
 
     def __str__(self):
         return in_language(self.title_en, self.title_ar)

@@ -115,3 +115,11 @@ def test_meeting_search_finds_a_participant_by_an_arabic_alias(empty_database, a
     response = admin_client.get(MEETINGS, {"q": "فورونكوف"})
 
     assert list(response.context["cl"].result_list) == [meeting]
+
+
+def test_the_country_filter_lists_the_countries_meetings_were_held_in(empty_database, admin_client):
+    for country in ["QA", "JO", "QA", ""]:
+        MeetingFactory(country=country, city_en="A city" if country else "")
+    page = admin_client.get("/admin/meetings/meeting/")
+    [country_filter] = [spec for spec in page.context["cl"].filter_specs if getattr(spec, "parameter_name", "") == "country"]
+    assert [title for _code, title in country_filter.lookup_choices] == ["Jordan", "Qatar"]
