@@ -2,12 +2,11 @@
 the cells must be those Python writes on SQLite, whatever the text holds, and the copy must
 stream, fail before its first byte when it cannot start, and stop when the client goes away."""
 import threading
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 from django.core.signals import request_finished
 from django.db import DataError, close_old_connections, connection
-
 from rest_framework.test import APIRequestFactory, force_authenticate
 
 from crm.dates import DatePrecision
@@ -38,8 +37,8 @@ def awkward(empty_database):
     for name, language in [('tab\there "quote" back\\slash \x01 end', "en"), ("الاسم، العربي\n", "ar"), ("-3", "en")]:
         OrganizationName.objects.create(organization=child, name=name, language=language, kind="other")
     # One date-time with microseconds and one without: ISO 8601 writes them differently.
-    Organization.objects.filter(pk=parent.pk).update(updated_at=datetime(2026, 1, 2, 3, 4, 5, tzinfo=timezone.utc))
-    Organization.objects.filter(pk=child.pk).update(updated_at=datetime(2026, 1, 2, 3, 4, 5, 60, tzinfo=timezone.utc))
+    Organization.objects.filter(pk=parent.pk).update(updated_at=datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC))
+    Organization.objects.filter(pk=child.pk).update(updated_at=datetime(2026, 1, 2, 3, 4, 5, 60, tzinfo=UTC))
     return child
 
 

@@ -56,8 +56,10 @@ SQLITE = {
 
 
 SQLITE_BACKFILL = [
-    "UPDATE agreements_agreementparty SET agreement_signed_on = (SELECT signed_on FROM agreements_agreement "
-    "WHERE agreements_agreement.id = agreements_agreementparty.agreement_id)"
+    (
+        "UPDATE agreements_agreementparty SET agreement_signed_on = (SELECT signed_on FROM agreements_agreement "
+        "WHERE agreements_agreement.id = agreements_agreementparty.agreement_id)"
+    )
 ]
 
 

@@ -1,6 +1,7 @@
 """Whole lists as CSV: streamed from one query, nested records as dotted columns."""
 import csv
 from contextlib import closing, suppress
+from functools import partial
 from itertools import islice
 import json
 import logging
@@ -53,11 +54,14 @@ class CSVPlan:
                 self._flatten(extra, f"{prefix}{name}.")
                 continue
             self.header.append(prefix + name)
-            written = self.cells.cell(plan, name, kind, extra) if self.cells else None
-            # An empty text as no value: COPY would write it as "", the csv module as nothing.
-            written = written if written is None else NullIf(written, Value(""), output_field=TextField())
-            self.columns[f"csv_{len(self.columns)}"] = plan.selected[name] if written is None else written
-            self.converters.append(None if written is not None else (kind, extra))
+            text = self.cells.cell(plan, name, kind, extra) if self.cells else None
+            if text is None:
+                self.columns[f"csv_{len(self.columns)}"] = plan.selected[name]
+                self.converters.append((kind, extra))
+            else:
+                # An empty text as no value: COPY would write it as "", the csv module as nothing.
+                self.columns[f"csv_{len(self.columns)}"] = NullIf(text, Value(""), output_field=TextField())
+                self.converters.append(None)
 
     def chunks(self, queryset, keys, request):
         """The CSV lines of the queryset's rows, without the header, as bytes in chunks: copied
@@ -96,7 +100,7 @@ class CSVPlan:
             elif kind == "boolean":
                 convert = true_or_false
             elif kind == "list":
-                convert = lambda items, child=extra: list_cell([child.represent(item, links) for item in items])  # noqa: E731
+                convert = partial(records_cell, extra, links)
             elif kind == "field":
                 convert = extra.to_representation
             elif kind == "keys":
@@ -120,6 +124,11 @@ class CSVPlan:
 
 def true_or_false(value):
     return "true" if value else "false"
+
+
+def records_cell(plan, links, rows):
+    """A nested list's cell, from the rows its JSON column holds."""
+    return list_cell([plan.represent(row, links) for row in rows])
 
 
 class Joined(Func):
@@ -265,10 +274,6 @@ def spreadsheet_safe(value):
     returned as they are."""
     if isinstance(value, str) and value[:1] in FORMULA_STARTS and not PLAIN_NUMBER.fullmatch(value):
         return "'" + value
-    return value
-
-
-def as_it_is(value):
     return value
 
 
