@@ -76,17 +76,21 @@ class UsedRelatedListFilter(admin.RelatedOnlyFieldListFilter):
         return field.get_choices(include_blank=False, limit_choices_to={"pk__in": self.lookup_val or []}, ordering=ordering)
 
 
+EMPTY_TEXT = "''"
+
+
 def values_present(model, column):
     """The distinct non-empty values of `column` in the model's table, in order, each found by one
     probe of an index that leads with the column (a loose index scan: a country index finds the
     few dozen countries in as many probes). SELECT DISTINCT read the whole table on every load
     of a list page (26 ms for 100k organisations, ten times that for a million)."""
     table, column = connection.ops.quote_name(model._meta.db_table), connection.ops.quote_name(column)
+
     def after(value):
         return f"(SELECT {column} FROM {table} WHERE {column} > {value} ORDER BY {column} LIMIT 1)"
 
     sql = (
-        f"WITH RECURSIVE present(value) AS (SELECT {after(chr(39) * 2)} UNION ALL "
+        f"WITH RECURSIVE present(value) AS (SELECT {after(EMPTY_TEXT)} UNION ALL "
         f"SELECT {after('present.value')} FROM present WHERE present.value IS NOT NULL) "
         "SELECT value FROM present WHERE value IS NOT NULL"
     )
