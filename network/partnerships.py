@@ -35,7 +35,7 @@ from django.db.models.lookups import IsNull
 from django_cte import CTE, with_cte
 
 from agreements.models import Agreement, AgreementParty
-from meetings.models import Meeting, MeetingOrganizer, Participant
+from meetings.models import Meeting, MeetingOrganizer, Participant, meetings_of
 
 from partners.models import Organization, tagged_with_focal_area, units_of
 
@@ -131,10 +131,10 @@ def linking_records(organization, filters, partner=None):
     if partner is None:
         agreements = Agreement.objects.filter(pk__in=AgreementParty.objects.filter(own).values("agreement"))
         # A UNION, not an OR across two joins: PostgreSQL then sees how few meetings they are.
-        meetings = Meeting.objects.filter(pk__in=_meetings_of(own))
+        meetings = Meeting.objects.filter(pk__in=meetings_of(own))
     else:
         own_agreements = AgreementParty.objects.filter(own).values("agreement")
-        own_meetings = _meetings_of(own)
+        own_meetings = meetings_of(own)
         if filters.include_units or getattr(organization, "link_count", HUB_LINKS) >= HUB_LINKS:
             # A hub's (or a family's) records are hashed once per query; the partner's links
             # are read from the link tables' (organisation, record) indexes alone and matched
@@ -225,17 +225,6 @@ def hashed_in(field, records):
     partner row (merging or probing a hub's thousands of records each time); under an OR, which
     the never-null `field IS NULL` leaves true to its meaning, it stays a hashed subplan."""
     return Q(**{f"{field}__in": records}) | Q(**{f"{field}__isnull": True})
-
-
-def _meetings_of(organizations):
-    """The ids of the meetings that the organisations (a condition on a link's `organization`)
-    organised or took part in."""
-    return (
-        MeetingOrganizer.objects.filter(organizations)
-        .order_by()
-        .values("meeting")
-        .union(Participant.objects.filter(organizations).order_by().values("meeting"))
-    )
 
 
 def partner_ids(organization, filters):

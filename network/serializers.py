@@ -1,6 +1,9 @@
 """The API's shapes that read across apps: an organisation with its agreements and commitments,
 and a line of its partner list."""
+from urllib.parse import urlencode
+
 from django.db.models import F
+from django.utils.translation import gettext_lazy as _
 from django_countries.serializer_fields import CountryField
 from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
@@ -12,7 +15,7 @@ from crm.dates import DatePrecision
 from meetings.serializers import MeetingLinkSerializer
 from partners.serializers import CitationSerializer, OrganizationSerializer, OrganizationSummarySerializer
 
-from .partnerships import LATEST_SIGNED, LATEST_STARTED, PARTNER_LINKS_SHOWN
+from .partnerships import LATEST_SIGNED, LATEST_STARTED, LINK_AGREEMENT, LINK_MEETING, PARTNER_LINKS_SHOWN
 
 
 @extend_schema_serializer(component_name="Organization")
@@ -88,10 +91,34 @@ class PartnerOrganizationSerializer(OrganizationSummarySerializer):
 
 
 
+class SharedRecordsLinkField(ListLinkField):
+    """The address of the whole list of the agreements (or meetings) a partner line counts: those
+    of the partner and the organisation (or, with include_units, one of its units), narrowed as the
+    partner list's query string narrows them; none where that excludes them (link=…). The view
+    puts the organisation and its partner filter on the request (`partner_list`)."""
+
+    def __init__(self, view_name, query_parameter, *, units_parameter, link, after, before, **kwargs):
+        self.units_parameter, self.link, self.after, self.before = units_parameter, link, after, before
+        super().__init__(view_name, query_parameter, allow_null=True, **kwargs)
+
+    def address_before_pk(self, request):
+        organization, filters = request.partner_list
+        if filters.link and filters.link != self.link:
+            return None
+        query = [(self.units_parameter if filters.include_units else self.query_parameter, organization)]
+        if filters.focal_area:
+            query.append(("focal_area", filters.focal_area))
+        if filters.contact_after:
+            query.append((self.after, filters.contact_after.isoformat()))
+        if filters.contact_before:
+            query.append((self.before, filters.contact_before.isoformat()))
+        return f"{self.list_url(request)}?{urlencode(query)}&{self.query_parameter}="
+
+
 class PartnerSerializer(serializers.Serializer):
     """One line of an organisation's partner list: the partner, the latest contact (the
     newest dated agreement or meeting that links them, with its precision), how many agreements
-    and meetings link them, and the latest 20 of each."""
+    and meetings link them, the latest 20 of each and the address of the whole list of each."""
 
     organization = PartnerOrganizationSerializer(source="*", read_only=True)
     latest_contact_on = serializers.DateField(read_only=True, allow_null=True)
@@ -99,4 +126,12 @@ class PartnerSerializer(serializers.Serializer):
     agreement_count = serializers.IntegerField(read_only=True, help_text="How many agreements link them.")
     meeting_count = serializers.IntegerField(read_only=True, help_text="How many meetings link them.")
     agreements = capped(AgreementLinkSerializer(), limit=PARTNER_LINKS_SHOWN, ordering=LATEST_SIGNED)
+    agreements_url = SharedRecordsLinkField(
+        "agreement-list", "party", units_parameter="party_or_its_units", link=LINK_AGREEMENT,
+        after="signed_after", before="signed_before", help_text=_("Every agreement counted, as a paged list."),
+    )
     meetings = capped(MeetingLinkSerializer(), limit=PARTNER_LINKS_SHOWN, ordering=LATEST_STARTED)
+    meetings_url = SharedRecordsLinkField(
+        "meeting-list", "organization", units_parameter="organization_or_its_units", link=LINK_MEETING,
+        after="starts_after", before="starts_before", help_text=_("Every meeting counted, as a paged list."),
+    )

@@ -54,7 +54,9 @@ class OrganizationViewSet(partner_views.OrganizationViewSet):
         partner_filter = PartnerListFilter(request.query_params, queryset=Organization.objects.none(), request=request)
         if not partner_filter.is_valid():
             raise utils.translate_validation(partner_filter.errors)
-        links = partner_queryset(organization, partner_filter.partner_filter(), whole_list=is_export(request))
+        filters = partner_filter.partner_filter()
+        request.partner_list = (organization.pk, filters)  # for the lines' links to their whole lists
+        links = partner_queryset(organization, filters, whole_list=is_export(request))
         partner_filter.queryset = links
         partners = NormalizedSearchFilter().filter_queryset(request, partner_filter.qs, self)
         # Built per request: the linking agreements and meetings depend on the organisation.

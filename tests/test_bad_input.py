@@ -50,6 +50,16 @@ def test_an_impossible_year_is_a_400_naming_it(seeded, viewer_api, year):
     assert list(response.json()) == ["year"]
 
 
+@pytest.mark.parametrize(
+    "url, parameter", [("/api/agreements/", "party"), ("/api/meetings/", "organization")]
+)
+@pytest.mark.parametrize("ids", [["619258746405138829200941121536", "3"], ["-9223372036854775809"], ["3", "abc"]])
+def test_an_id_no_record_can_have_is_a_400_naming_the_parameter(seeded, viewer_api, url, parameter, ids):
+    response = viewer_api.get(f"{url}?{'&'.join(f'{parameter}={value}' for value in ids)}")
+    assert response.status_code == 400
+    assert list(response.json()) == [parameter]
+
+
 def test_the_year_filter_still_finds_the_pledges_of_its_year(seeded, viewer_api):
     rows = viewer_api.get("/api/funding-commitments/", {"year": "2018"}).json()["results"]
     assert [row["currency"] for row in rows] == ["USD"]

@@ -244,6 +244,8 @@ class SQLCells:
         """A link's, a date's, a boolean's or a code's text; None for what only Python writes."""
         if kind == "link":
             head, tail = self.links[extra].parts(self.request)
+            if head is None:
+                return Value(None, output_field=TextField())
             return Joined(head, Cast(expression, TextField()), tail)
         if kind == "date":
             form, zone = extra.iso_form()

@@ -127,7 +127,7 @@ class Link:
         self.view_name = view_name
 
     def parts(self, request):
-        """The URL's text before and after the primary key."""
+        """The URL's text before and after the primary key (None before it: no link)."""
         path = reverse(self.view_name, kwargs={"pk": LINK_SENTINEL})
         url = request.build_absolute_uri(path) if request is not None else path
         head, tail = url.split(str(LINK_SENTINEL))
@@ -135,6 +135,8 @@ class Link:
 
     def bind(self, request):
         head, tail = self.parts(request)
+        if head is None:
+            return lambda pk: None
         return lambda pk: None if pk is None else f"{head}{pk}{tail}"
 
 
@@ -145,7 +147,7 @@ class ListLink(Link):
         self.field = field
 
     def parts(self, request):
-        return f"{self.field.list_url(request)}?{self.field.query_parameter}=", ""
+        return self.field.address_before_pk(request), ""
 
 
 class ReadPlan:

@@ -150,5 +150,10 @@ class ListLinkField(serializers.Field):
         path = reverse(self.view_name)
         return request.build_absolute_uri(path) if request is not None else path
 
+    def address_before_pk(self, request):
+        """The address up to the record's id; None where the record has no such list."""
+        return f"{self.list_url(request)}?{self.query_parameter}="
+
     def to_representation(self, pk):
-        return f"{self.list_url(self.context.get('request'))}?{self.query_parameter}={pk}"
+        head = self.address_before_pk(self.context.get("request"))
+        return None if head is None else f"{head}{pk}"

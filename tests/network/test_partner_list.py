@@ -217,3 +217,37 @@ def test_a_partner_line_shows_the_latest_twenty_shared_records_whichever_way_it_
     export = viewer_api.get(url, {"include_units": "true", "format": "csv"})
     (row,) = csv.DictReader(io.StringIO(b"".join(export.streaming_content).decode("utf-8-sig")))
     assert [record["id"] for record in json.loads(row["meetings"])] == expected[1]
+
+
+def every_id(api, url):
+    """The ids of a whole paged list, following its `next` links."""
+    ids, url = [], f"{url}&page_size=500"
+    while url:
+        page = api.get(url).json()
+        ids += [row["id"] for row in page["results"]]
+        url = page["next"]
+    return ids
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {},
+        {"include_units": "true"},
+        {"include_units": "true", "focal_area": "pcve"},
+        {"include_units": "true", "contact_after": "2021-01-01", "contact_before": "2025-12-31"},
+    ],
+)
+def test_each_partner_line_links_to_the_whole_list_of_the_records_it_counts(seeded, viewer_api, query):
+    lines = viewer_api.get(f"/api/organizations/{UNOCT}/partners/", {**query, "page_size": 100}).json()["results"]
+    assert lines
+    for line in lines:
+        agreements, meetings = every_id(viewer_api, line["agreements_url"]), every_id(viewer_api, line["meetings_url"])
+        assert (len(agreements), len(meetings)) == (line["agreement_count"], line["meeting_count"]), line["organization"]
+        assert {row["id"] for row in line["agreements"]} <= set(agreements)
+        assert {row["id"] for row in line["meetings"]} <= set(meetings)
+
+
+def test_a_partner_line_narrowed_to_one_kind_of_link_has_no_address_for_the_other(seeded, viewer_api):
+    (line, *_) = viewer_api.get(UNCCT_PARTNERS, {"link": "meeting"}).json()["results"]
+    assert line["agreements_url"] is None and line["meetings_url"].startswith("http://testserver/api/meetings/?")
