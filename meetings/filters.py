@@ -47,4 +47,3 @@ class MeetingFilter(django_filters.FilterSet):
     def filter_organization_or_its_units(self, queryset, name, organization):
         family = Q(organization__in=units_of(organization.pk, including_itself=True))
         return queryset.filter(pk__in=meetings_of(family))
-

@@ -89,8 +89,6 @@ class PartnerOrganizationSerializer(OrganizationSummarySerializer):
         fields = [*OrganizationSummarySerializer.Meta.fields, "kind", "country"]
 
 
-
-
 class SharedRecordsLinkField(ListLinkField):
     """The address of the whole list of the agreements (or meetings) a partner line counts: those
     of the partner and the organisation (or, with include_units, one of its units), narrowed as the
