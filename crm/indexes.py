@@ -61,3 +61,22 @@ def triggers(postgresql, postgresql_drop, sqlite, sqlite_backfill=()):
             schema_editor.execute(f"DROP TRIGGER {name}")
 
     return migrations.RunPython(forwards, backwards)
+
+
+def rebuilt_after_truncate(function, rebuild, triggers):
+    """The SQL (to create, to drop) of a trigger function `function()` that runs `rebuild()`, and
+    of the triggers (name: table) that call it after their table is truncated: TRUNCATE fires no
+    row trigger (the test runner's flush truncates every table), so what the database keeps from
+    those tables is rebuilt whole."""
+    create = f"""
+CREATE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM {rebuild}();
+    RETURN NULL;
+END $$;
+""" + "".join(
+        f"CREATE TRIGGER {name} AFTER TRUNCATE ON {table}\n    FOR EACH STATEMENT EXECUTE FUNCTION {function}();\n"
+        for name, table in triggers.items()
+    )
+    drop = "".join(f"DROP TRIGGER {name} ON {table};\n" for name, table in triggers.items()) + f"DROP FUNCTION {function}();\n"
+    return create, drop

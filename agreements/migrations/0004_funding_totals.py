@@ -15,9 +15,18 @@ SQLite has none of this: the summary is summed live there, on data small enough 
 """
 from django.db import migrations
 
-from crm.indexes import postgresql_only
+from crm.indexes import postgresql_only, rebuilt_after_truncate
 
 REBUILDING = "crm.rebuilding_funding_totals"
+
+REBUILT_AFTER_TRUNCATE, DROP_REBUILT_AFTER_TRUNCATE = rebuilt_after_truncate(
+    "agreements_rebuild_funding_totals_after_truncate",
+    "agreements_rebuild_funding_totals",
+    {
+        f"{table}_truncated": table
+        for table in ["agreements_fundingcommitment", "agreements_payment", "agreements_fundingcommitmentfocalarea"]
+    },
+)
 
 CREATE = f"""
 ALTER TABLE agreements_fundingcommitment ADD COLUMN received_total numeric NOT NULL DEFAULT 0;
@@ -197,32 +206,16 @@ BEGIN
     ANALYZE agreements_fundingtotal;
 END $$;
 
-CREATE FUNCTION agreements_rebuild_funding_totals_after_truncate() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    PERFORM agreements_rebuild_funding_totals();
-    RETURN NULL;
-END $$;
-
-CREATE TRIGGER agreements_fundingcommitment_truncated AFTER TRUNCATE ON agreements_fundingcommitment
-    FOR EACH STATEMENT EXECUTE FUNCTION agreements_rebuild_funding_totals_after_truncate();
-CREATE TRIGGER agreements_payment_truncated AFTER TRUNCATE ON agreements_payment
-    FOR EACH STATEMENT EXECUTE FUNCTION agreements_rebuild_funding_totals_after_truncate();
-CREATE TRIGGER agreements_fundingcommitmentfocalarea_truncated AFTER TRUNCATE ON agreements_fundingcommitmentfocalarea
-    FOR EACH STATEMENT EXECUTE FUNCTION agreements_rebuild_funding_totals_after_truncate();
-
+""" + REBUILT_AFTER_TRUNCATE + """
 SELECT agreements_rebuild_funding_totals();
 """
 
-DROP = """
-DROP TRIGGER agreements_fundingcommitment_truncated ON agreements_fundingcommitment;
-DROP TRIGGER agreements_payment_truncated ON agreements_payment;
-DROP TRIGGER agreements_fundingcommitmentfocalarea_truncated ON agreements_fundingcommitmentfocalarea;
+DROP = DROP_REBUILT_AFTER_TRUNCATE + """
 DROP TRIGGER agreements_fundingcommitmentfocalarea_totals ON agreements_fundingcommitmentfocalarea;
 DROP TRIGGER agreements_payment_received ON agreements_payment;
 DROP TRIGGER agreements_payment_received_update ON agreements_payment;
 DROP TRIGGER agreements_fundingcommitment_totals ON agreements_fundingcommitment;
 DROP TRIGGER agreements_fundingcommitment_totals_update ON agreements_fundingcommitment;
-DROP FUNCTION agreements_rebuild_funding_totals_after_truncate();
 DROP FUNCTION agreements_rebuild_funding_totals();
 DROP FUNCTION agreements_fundingcommitmentfocalarea_totals();
 DROP FUNCTION agreements_fundingcommitmentfocalarea_add(agreements_fundingcommitmentfocalarea, integer);

@@ -24,7 +24,7 @@ SQLite has none of this: the partner list is computed from the links there.
 import django.db.models.deletion
 from django.db import migrations, models
 
-from crm.indexes import postgresql_only
+from crm.indexes import postgresql_only, rebuilt_after_truncate
 
 REBUILDING = "crm.rebuilding_partnerships"
 
@@ -80,6 +80,12 @@ def drop_link_triggers(table, kind, column, name):
     triggers = "".join(f"DROP TRIGGER network_{name}_{event} ON {table};\n" for event in ("added", "removed", "moved"))
     return f"{triggers}DROP FUNCTION network_{name}_changed();\n"
 
+
+REBUILT_AFTER_TRUNCATE, DROP_REBUILT_AFTER_TRUNCATE = rebuilt_after_truncate(
+    "network_rebuild_partnerships_after_truncate",
+    "network_rebuild_partnerships",
+    {f"network_{table}_truncated": table for table in LINK_TABLES},
+)
 
 CREATE = f"""
 CREATE TABLE network_partnership (
@@ -350,29 +356,17 @@ BEGIN
     -- Without statistics of the new rows the planner would not read a page by the index.
     ANALYZE network_partnership;
 END $$;
-
-CREATE FUNCTION network_rebuild_partnerships_after_truncate() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    PERFORM network_rebuild_partnerships();
-    RETURN NULL;
-END $$;
-""" + "".join(link_triggers(*link) for link in LINKS) + "".join(
-    f"""
-CREATE TRIGGER network_{table}_truncated AFTER TRUNCATE ON {table}
-    FOR EACH STATEMENT EXECUTE FUNCTION network_rebuild_partnerships_after_truncate();"""
-    for table in LINK_TABLES
-) + """
+""" + "".join(link_triggers(*link) for link in LINKS) + REBUILT_AFTER_TRUNCATE + """
 SELECT network_rebuild_partnerships();
 """
 
-DROP = "".join(f"DROP TRIGGER network_{table}_truncated ON {table};\n" for table in LINK_TABLES) + """
+DROP = DROP_REBUILT_AFTER_TRUNCATE + """
 DROP TRIGGER network_organization_added ON partners_organization;
 DROP TRIGGER network_organization_deleted ON partners_organization;
 DROP TRIGGER network_organization_moved ON partners_organization;
 DROP TRIGGER network_meeting_dated ON meetings_meeting;
 DROP TRIGGER network_agreement_dated ON agreements_agreement;
 """ + "".join(drop_link_triggers(*link) for link in LINKS) + """
-DROP FUNCTION network_rebuild_partnerships_after_truncate();
 DROP FUNCTION network_rebuild_partnerships();
 DROP FUNCTION network_organization_moved();
 DROP FUNCTION network_rebuild_rollups(bigint[]);

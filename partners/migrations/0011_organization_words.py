@@ -11,7 +11,7 @@ with triggers off). SQLite has no such table: it finds whole words with a regula
 """
 from django.db import migrations, models
 
-from crm.indexes import postgresql_only
+from crm.indexes import postgresql_only, rebuilt_after_truncate
 
 WORDS_OF = r"""
     SELECT DISTINCT word, o.name_en, o.name_ar, o.id
@@ -22,6 +22,15 @@ WORDS_OF = r"""
         '[\s|]+') AS word
     WHERE word <> '' AND {which}
 """
+
+REBUILT_AFTER_TRUNCATE, DROP_REBUILT_AFTER_TRUNCATE = rebuilt_after_truncate(
+    "partners_words_truncated",
+    "partners_rebuild_organization_words",
+    {
+        "partners_organization_words_truncated": "partners_organization",
+        "partners_alias_words_truncated": "partners_organizationname",
+    },
+)
 
 CREATE = f"""
 CREATE TABLE partners_organizationword (
@@ -82,23 +91,9 @@ CREATE FUNCTION partners_rebuild_organization_words() RETURNS void LANGUAGE sql 
     {WORDS_OF.format(which="TRUE")} ORDER BY 1, 2, 3, 4;
 $$;
 SELECT partners_rebuild_organization_words();
+""" + REBUILT_AFTER_TRUNCATE
 
--- TRUNCATE fires no row trigger (the test runner's flush truncates every table).
-CREATE FUNCTION partners_words_truncated() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    PERFORM partners_rebuild_organization_words();
-    RETURN NULL;
-END $$;
-CREATE TRIGGER partners_organization_words_truncated AFTER TRUNCATE ON partners_organization
-    FOR EACH STATEMENT EXECUTE FUNCTION partners_words_truncated();
-CREATE TRIGGER partners_alias_words_truncated AFTER TRUNCATE ON partners_organizationname
-    FOR EACH STATEMENT EXECUTE FUNCTION partners_words_truncated();
-"""
-
-DROP = """
-DROP TRIGGER partners_alias_words_truncated ON partners_organizationname;
-DROP TRIGGER partners_organization_words_truncated ON partners_organization;
-DROP FUNCTION partners_words_truncated();
+DROP = DROP_REBUILT_AFTER_TRUNCATE + """
 DROP TRIGGER partners_alias_words_added ON partners_organizationname;
 DROP TRIGGER partners_alias_words_removed ON partners_organizationname;
 DROP TRIGGER partners_alias_words_changed ON partners_organizationname;
