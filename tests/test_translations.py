@@ -2,7 +2,6 @@
 as `makemessages` would, holds no sentence left untranslated or marked as a doubtful guess."""
 import shutil
 import subprocess
-from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -11,14 +10,18 @@ from django.core.management import call_command
 
 @pytest.fixture
 def fresh_catalogue(tmp_path, monkeypatch):
-    locale = tmp_path / "locale"
-    shutil.copytree(Path(settings.BASE_DIR) / "locale", locale)
-    monkeypatch.chdir(settings.BASE_DIR)
-    monkeypatch.setattr(settings, "LOCALE_PATHS", [str(locale)])
-    call_command(
-        "makemessages", locale=["ar"], ignore_patterns=[".venv/*", "artifacts/*", "tests/*", "bench/*"], verbosity=0
+    """The Arabic catalogue as makemessages makes it from the sources, in a copy of the project:
+    makemessages writes to the locale folder beside the sources it reads, whatever LOCALE_PATHS says."""
+    project = tmp_path / "project"
+    shutil.copytree(
+        settings.BASE_DIR,
+        project,
+        ignore=shutil.ignore_patterns(".*", "artifacts", "tests", "bench", "__pycache__", "*.sqlite3"),
     )
-    return locale / "ar" / "LC_MESSAGES" / "django.po"
+    monkeypatch.chdir(project)
+    monkeypatch.setattr(settings, "LOCALE_PATHS", [str(project / "locale")])
+    call_command("makemessages", locale=["ar"], verbosity=0)
+    return project / "locale" / "ar" / "LC_MESSAGES" / "django.po"
 
 
 def sentences(catalogue, *flags):
