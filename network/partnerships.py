@@ -92,14 +92,21 @@ def family_of(pk):
     )
 
 
-def family_ids(pk):
-    """Annotations (PostgreSQL) of the organisation `pk`, read with it: the ids of itself and its
-    units (`unit_ids`) and of its whole family (`family_ids`), as lists. Its partner list's query
-    then names them, where it computed the recursive queries again in each subquery that needs
-    them (six times a page for a hub with its units). SQLite computes them in the query."""
-    if connection.vendor != "postgresql":
-        return {}
-    return {"unit_ids": id_list(units_of(pk, including_itself=True)), "family_ids": id_list(family_of(pk))}
+def read_with_organization(pk, filters):
+    """Annotations of the organisation `pk` its partner list needs, read with it. On PostgreSQL
+    the ids of its whole family (`family_ids`) and, with include_units, of itself and its units
+    (`unit_ids`), as lists: the list's query then names them, where it computed the recursive
+    queries again in each subquery that needs them (six times a page for a hub with its units);
+    SQLite computes them in the query. Where the list is computed from the links, how many links
+    it has (`link_count`, which tells a hub)."""
+    annotations = {}
+    if connection.vendor == "postgresql":
+        annotations["family_ids"] = id_list(family_of(pk))
+        if filters.include_units:
+            annotations["unit_ids"] = id_list(units_of(pk, including_itself=True))
+    if not is_kept(filters):
+        annotations["link_count"] = links_counted_up_to()
+    return annotations
 
 
 def id_list(ids):
@@ -107,13 +114,13 @@ def id_list(ids):
 
 
 def units_and_itself(organization):
-    """The ids of the organisation and its units: read with it (family_ids), or a subquery."""
+    """The ids of the organisation and its units: read with it (read_with_organization), or a subquery."""
     ids = getattr(organization, "unit_ids", None)
     return units_of(organization.pk, including_itself=True) if ids is None else ids
 
 
 def family(organization):
-    """The ids of the organisation's family: read with it (family_ids), or a subquery."""
+    """The ids of the organisation's family: read with it (read_with_organization), or a subquery."""
     ids = getattr(organization, "family_ids", None)
     return family_of(organization.pk) if ids is None else ids
 
@@ -345,7 +352,7 @@ class AmongIds(Expression):
 
     def as_sql(self, compiler, connection):
         column_sql, column_params = compiler.compile(self.column)
-        if isinstance(self.ids, list):  # read already, on PostgreSQL (family_ids)
+        if isinstance(self.ids, list):  # read already, on PostgreSQL (read_with_organization)
             # Behind a subquery, so that the planner does not weigh each of a hub's hundreds of
             # ids (a page with units: 7.8 -> 6.3 ms of planning).
             sql, ids_params = f"{column_sql} = ANY((SELECT %s::bigint[])::bigint[])", [self.ids]
@@ -356,6 +363,27 @@ class AmongIds(Expression):
             else:
                 sql = f"{column_sql} IN {ids_sql}"
         return f"NOT ({sql})" if self.negated else sql, (*column_params, *ids_params)
+
+
+class InArray(Expression):
+    """`column` is one of the values of `array`, an array column (PostgreSQL: `= ANY(array)`)."""
+
+    output_field = BooleanField()
+
+    def __init__(self, column, array):
+        super().__init__()
+        self.column, self.array = column, array
+
+    def get_source_expressions(self):
+        return [self.column, self.array]
+
+    def set_source_expressions(self, expressions):
+        self.column, self.array = expressions
+
+    def as_sql(self, compiler, connection):
+        column_sql, column_params = compiler.compile(self.column)
+        array_sql, array_params = compiler.compile(self.array)
+        return f"{column_sql} = ANY({array_sql})", (*column_params, *array_params)
 
 
 def with_shared_links(queryset, agreements, meetings):
@@ -379,7 +407,7 @@ def kept_partnerships(organization, filters):
 
 def kept_partner_queryset(organization, filters):
     """`partner_queryset()` read from the kept relation: the page comes in the index's order of
-    latest contact, and each partner's links are matched as `linking_records()` matches them."""
+    latest contact, and each partner's latest shared records are the ones the relation keeps."""
     queryset = (
         Organization.objects.filter(
             **{f"partnerships_as_partner__{lookup}": value for lookup, value in kept_rows(organization, filters).items()}
@@ -391,8 +419,15 @@ def kept_partner_queryset(organization, filters):
             agreement_count=F("partnerships_as_partner__agreements"),
             meeting_count=F("partnerships_as_partner__meetings"),
             contact_order=contact_order(F("partnerships_as_partner__latest_on")),
+            kept_agreements=F("partnerships_as_partner__latest_agreements"),
+            kept_meetings=F("partnerships_as_partner__latest_meetings"),
         )
         .order_by(*PARTNER_ORDER)
     )
-    shared_agreements, shared_meetings = linking_records(organization, filters, partner=OuterRef(OuterRef("pk")))
-    return with_shared_links(queryset, shared_agreements, shared_meetings)
+    # The relation keeps each pair's latest records (network 0003): a line's lists are read by
+    # their ids, where the partner's every link was walked to find the ones it shares.
+    shared_agreements = Agreement.objects.filter(InArray(F("pk"), OuterRef("kept_agreements")))
+    shared_meetings = Meeting.objects.filter(InArray(F("pk"), OuterRef("kept_meetings")))
+    queryset = with_shared_links(queryset, shared_agreements, shared_meetings)
+    queryset.lists_same_for_all = True  # they name no organisation: a read plan made once serves every list
+    return queryset

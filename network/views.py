@@ -17,7 +17,7 @@ from partners.models import Organization
 
 from .extraction import extract
 from .filters import NetworkOrganizationFilter, NetworkPersonFilter, PartnerListFilter
-from .partnerships import family_ids, links_counted_up_to, partner_queryset
+from .partnerships import partner_queryset, read_with_organization
 from .press_releases import DraftEvent, ReviewedReleaseSerializer, plain_line_ends
 from .serializers import NetworkOrganizationSerializer, OrganizationDetailSerializer, PartnerSerializer
 
@@ -46,26 +46,27 @@ class OrganizationViewSet(partner_views.OrganizationViewSet):
     )
     @action(detail=True, filterset_class=PartnerListFilter, search_paths=("", "aliases"), ordering=None)
     def partners(self, request, pk=None):
-        # The organisation by its id alone: the query string filters its partners, not it.
-        organization = get_object_or_404(
-            Organization.objects.annotate(link_count=links_counted_up_to(), **family_ids(database_id(pk))), pk=pk
-        )
-        self.check_object_permissions(request, organization)
         partner_filter = PartnerListFilter(request.query_params, queryset=Organization.objects.none(), request=request)
         if not partner_filter.is_valid():
             raise utils.translate_validation(partner_filter.errors)
         filters = partner_filter.partner_filter()
+        # The organisation by its id alone: the query string filters its partners, not it.
+        organization = get_object_or_404(
+            Organization.objects.annotate(**read_with_organization(database_id(pk), filters)), pk=pk
+        )
+        self.check_object_permissions(request, organization)
         request.partner_list = (organization.pk, filters)  # for the lines' links to their whole lists
         links = partner_queryset(organization, filters, whole_list=is_export(request))
         partner_filter.queryset = links
         partners = NormalizedSearchFilter().filter_queryset(request, partner_filter.qs, self)
-        # Built per request: the linking agreements and meetings depend on the organisation.
-        plan = ReadPlan(
-            read_plans.serializer(PartnerSerializer),
-            Organization,
-            lists={"agreements": links.shared_agreements, "meetings": links.shared_meetings},
-            annotations=links.query.annotations,
-        )
+        lists = {"agreements": links.shared_agreements, "meetings": links.shared_meetings}
+        if getattr(links, "lists_same_for_all", False):
+            plan = read_plans.for_serializer(PartnerSerializer, Organization, links.query.annotations, lists, key="kept")
+        else:
+            # Built per request: the linking agreements and meetings depend on the organisation.
+            plan = ReadPlan(
+                read_plans.serializer(PartnerSerializer), Organization, lists=lists, annotations=links.query.annotations
+            )
         return shaped_list_response(self, partners, plan)
 
 

@@ -354,10 +354,14 @@ class ReadPlans:
         self.plans = {}
         self.serializers = {}
 
-    def for_serializer(self, serializer_class, model, annotations=()):
-        plan = self.plans.get(serializer_class)
+    def for_serializer(self, serializer_class, model, annotations=(), lists=None, key=None):
+        """The plan of `serializer_class`; with `lists` (see ReadPlan), the one made with the first
+        lists given under `key`: lists that are the same query whatever the request."""
+        plan = self.plans.get((serializer_class, key))
         if plan is None:
-            plan = self.plans[serializer_class] = ReadPlan(self.serializer(serializer_class), model, annotations=annotations)
+            plan = self.plans[(serializer_class, key)] = ReadPlan(
+                self.serializer(serializer_class), model, lists=lists, annotations=annotations
+            )
         return plan
 
     def serializer(self, serializer_class):

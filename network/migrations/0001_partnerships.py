@@ -87,48 +87,8 @@ REBUILT_AFTER_TRUNCATE, DROP_REBUILT_AFTER_TRUNCATE = rebuilt_after_truncate(
     {f"network_{table}_truncated": table for table in LINK_TABLES},
 )
 
-CREATE = f"""
-CREATE TABLE network_partnership (
-    organization_id bigint NOT NULL,
-    with_units boolean NOT NULL,
-    partner_id bigint NOT NULL,
-    agreements integer NOT NULL,
-    meetings integer NOT NULL,
-    latest_on date,
-    latest_precision varchar(5),
-    PRIMARY KEY (organization_id, with_units, partner_id)
-);
--- A page of a partner list, latest contact first, read in index order.
-CREATE INDEX network_partnership_latest ON network_partnership (organization_id, with_units, latest_on DESC NULLS LAST);
-
--- The ids of an organisation and its units at every depth (UNION: a cycle ends).
-CREATE FUNCTION network_subtree(_org bigint) RETURNS bigint[] LANGUAGE sql STABLE AS $$
-    WITH RECURSIVE units(id) AS (
-        SELECT _org UNION SELECT child.id FROM partners_organization child JOIN units ON child.parent_id = units.id
-    )
-    SELECT array_agg(id) FROM units
-$$;
-
--- The bodies that count an organisation's links as their units': the organisation itself if it
--- has units, and every body above it.
-CREATE FUNCTION network_rollups(_org bigint) RETURNS SETOF bigint LANGUAGE sql STABLE AS $$
-    WITH RECURSIVE bodies(id) AS (
-        SELECT parent_id FROM partners_organization WHERE id = _org AND parent_id IS NOT NULL
-        UNION SELECT body.parent_id FROM partners_organization body JOIN bodies ON body.id = bodies.id
-        WHERE body.parent_id IS NOT NULL
-    )
-    SELECT id FROM bodies
-    UNION SELECT _org WHERE EXISTS (SELECT 1 FROM partners_organization WHERE parent_id = _org)
-$$;
-
--- How many links the organisations have, counted no further than 1,000 in each table: enough to
--- tell a hub from an ordinary organisation.
-CREATE FUNCTION network_link_count(_orgs bigint[]) RETURNS integer LANGUAGE sql STABLE AS $$
-    SELECT (SELECT count(*) FROM (SELECT 1 FROM agreements_agreementparty WHERE organization_id = ANY(_orgs) LIMIT 1000) a)::integer
-         + (SELECT count(*) FROM (SELECT 1 FROM meetings_meetingorganizer WHERE organization_id = ANY(_orgs) LIMIT 1000) o)::integer
-         + (SELECT count(*) FROM (SELECT 1 FROM meetings_participant WHERE organization_id = ANY(_orgs) LIMIT 1000) p)::integer
-$$;
-
+# The three functions that network 0003 rewrites (and its reverse puts back as they are here).
+REFRESH = """
 -- Put one row as the shared records of its organisation (or its family, with units) and its
 -- partner make it, or remove it if they share none.
 CREATE FUNCTION network_partnership_refresh(_org bigint, _with_units boolean, _partner bigint)
@@ -189,6 +149,115 @@ BEGIN
             latest_on = excluded.latest_on, latest_precision = excluded.latest_precision;
     END IF;
 END $$;
+"""
+
+INSERT_ROLLUPS = """
+-- The with-units rows of whole bodies, computed together: `_bodies` NULL for every body that
+-- has units. The caller has deleted the rows it recomputes.
+CREATE FUNCTION network_partnership_insert_rollups(_bodies bigint[]) RETURNS void LANGUAGE sql AS $$
+    WITH RECURSIVE family(body, member) AS (
+        SELECT id, id FROM partners_organization
+        WHERE (_bodies IS NULL OR id = ANY(_bodies)) AND EXISTS (SELECT 1 FROM partners_organization u WHERE u.parent_id = partners_organization.id)
+        UNION SELECT family.body, unit.id FROM partners_organization unit JOIN family ON unit.parent_id = family.member
+    ),
+    links(organization_id, kind, record) AS (
+        SELECT organization_id, 'a'::"char", agreement_id FROM agreements_agreementparty
+        UNION ALL SELECT organization_id, 'm', meeting_id FROM meetings_meetingorganizer
+        UNION ALL SELECT organization_id, 'm', meeting_id FROM meetings_participant WHERE organization_id IS NOT NULL
+    ),
+    body_records AS (
+        SELECT DISTINCT family.body, links.kind, links.record FROM family JOIN links ON links.organization_id = family.member
+    )
+    INSERT INTO network_partnership (organization_id, with_units, partner_id, agreements, meetings, latest_on, latest_precision)
+    SELECT body, true, partner, count(*) FILTER (WHERE kind = 'a'), count(*) FILTER (WHERE kind = 'm'), max(on_date),
+           substr(max(on_date::text || ' ' || prec), 12)
+    FROM (
+        SELECT DISTINCT r.body, l.organization_id AS partner, r.kind, r.record,
+               coalesce(a.signed_on, m.starts_on) AS on_date, coalesce(a.signed_precision, m.starts_precision) AS prec
+        FROM body_records r
+        JOIN links l ON l.kind = r.kind AND l.record = r.record
+        -- The body's own units are never its partners.
+        AND NOT EXISTS (SELECT 1 FROM family f WHERE f.body = r.body AND f.member = l.organization_id)
+        LEFT JOIN agreements_agreement a ON r.kind = 'a' AND a.id = r.record
+        LEFT JOIN meetings_meeting m ON r.kind = 'm' AND m.id = r.record
+    ) shared
+    GROUP BY body, partner
+$$;
+"""
+
+REBUILD = f"""
+CREATE FUNCTION network_rebuild_partnerships() RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    -- Writers wait meanwhile; readers do not.
+    LOCK TABLE agreements_agreementparty, meetings_meetingorganizer, meetings_participant,
+        agreements_agreement, meetings_meeting, partners_organization IN SHARE ROW EXCLUSIVE MODE;
+    PERFORM set_config('{REBUILDING}', 'on', true);
+    DELETE FROM network_partnership;
+    INSERT INTO network_partnership (organization_id, with_units, partner_id, agreements, meetings, latest_on, latest_precision)
+    WITH links(organization_id, kind, record) AS (
+        SELECT organization_id, 'a'::"char", agreement_id FROM agreements_agreementparty
+        UNION SELECT organization_id, 'm', meeting_id FROM meetings_meetingorganizer
+        UNION SELECT organization_id, 'm', meeting_id FROM meetings_participant WHERE organization_id IS NOT NULL
+    )
+    SELECT mine.organization_id, false, theirs.organization_id,
+           count(*) FILTER (WHERE mine.kind = 'a'), count(*) FILTER (WHERE mine.kind = 'm'),
+           max(coalesce(a.signed_on, m.starts_on)),
+           substr(max(coalesce(a.signed_on, m.starts_on)::text || ' ' || coalesce(a.signed_precision, m.starts_precision)), 12)
+    FROM links mine
+    JOIN links theirs ON theirs.kind = mine.kind AND theirs.record = mine.record AND theirs.organization_id <> mine.organization_id
+    LEFT JOIN agreements_agreement a ON mine.kind = 'a' AND a.id = mine.record
+    LEFT JOIN meetings_meeting m ON mine.kind = 'm' AND m.id = mine.record
+    GROUP BY mine.organization_id, theirs.organization_id;
+    PERFORM network_partnership_insert_rollups(NULL);
+    PERFORM set_config('{REBUILDING}', 'off', true);
+    -- Without statistics of the new rows the planner would not read a page by the index.
+    ANALYZE network_partnership;
+END $$;
+"""
+
+CREATE = f"""
+CREATE TABLE network_partnership (
+    organization_id bigint NOT NULL,
+    with_units boolean NOT NULL,
+    partner_id bigint NOT NULL,
+    agreements integer NOT NULL,
+    meetings integer NOT NULL,
+    latest_on date,
+    latest_precision varchar(5),
+    PRIMARY KEY (organization_id, with_units, partner_id)
+);
+-- A page of a partner list, latest contact first, read in index order.
+CREATE INDEX network_partnership_latest ON network_partnership (organization_id, with_units, latest_on DESC NULLS LAST);
+
+-- The ids of an organisation and its units at every depth (UNION: a cycle ends).
+CREATE FUNCTION network_subtree(_org bigint) RETURNS bigint[] LANGUAGE sql STABLE AS $$
+    WITH RECURSIVE units(id) AS (
+        SELECT _org UNION SELECT child.id FROM partners_organization child JOIN units ON child.parent_id = units.id
+    )
+    SELECT array_agg(id) FROM units
+$$;
+
+-- The bodies that count an organisation's links as their units': the organisation itself if it
+-- has units, and every body above it.
+CREATE FUNCTION network_rollups(_org bigint) RETURNS SETOF bigint LANGUAGE sql STABLE AS $$
+    WITH RECURSIVE bodies(id) AS (
+        SELECT parent_id FROM partners_organization WHERE id = _org AND parent_id IS NOT NULL
+        UNION SELECT body.parent_id FROM partners_organization body JOIN bodies ON body.id = bodies.id
+        WHERE body.parent_id IS NOT NULL
+    )
+    SELECT id FROM bodies
+    UNION SELECT _org WHERE EXISTS (SELECT 1 FROM partners_organization WHERE parent_id = _org)
+$$;
+
+-- How many links the organisations have, counted no further than 1,000 in each table: enough to
+-- tell a hub from an ordinary organisation.
+CREATE FUNCTION network_link_count(_orgs bigint[]) RETURNS integer LANGUAGE sql STABLE AS $$
+    SELECT (SELECT count(*) FROM (SELECT 1 FROM agreements_agreementparty WHERE organization_id = ANY(_orgs) LIMIT 1000) a)::integer
+         + (SELECT count(*) FROM (SELECT 1 FROM meetings_meetingorganizer WHERE organization_id = ANY(_orgs) LIMIT 1000) o)::integer
+         + (SELECT count(*) FROM (SELECT 1 FROM meetings_participant WHERE organization_id = ANY(_orgs) LIMIT 1000) p)::integer
+$$;
+
+""" + REFRESH + f"""
 
 -- Every row a link between the two organisations touches: each one's own row for the other,
 -- and the with-units rows of the bodies that count either one as their unit.
@@ -257,37 +326,7 @@ CREATE TRIGGER network_meeting_dated AFTER UPDATE ON meetings_meeting FOR EACH R
     WHEN (OLD.starts_on IS DISTINCT FROM NEW.starts_on OR OLD.starts_precision IS DISTINCT FROM NEW.starts_precision)
     EXECUTE FUNCTION network_record_dated('m');
 
--- The with-units rows of whole bodies, computed together: `_bodies` NULL for every body that
--- has units. The caller has deleted the rows it recomputes.
-CREATE FUNCTION network_partnership_insert_rollups(_bodies bigint[]) RETURNS void LANGUAGE sql AS $$
-    WITH RECURSIVE family(body, member) AS (
-        SELECT id, id FROM partners_organization
-        WHERE (_bodies IS NULL OR id = ANY(_bodies)) AND EXISTS (SELECT 1 FROM partners_organization u WHERE u.parent_id = partners_organization.id)
-        UNION SELECT family.body, unit.id FROM partners_organization unit JOIN family ON unit.parent_id = family.member
-    ),
-    links(organization_id, kind, record) AS (
-        SELECT organization_id, 'a'::"char", agreement_id FROM agreements_agreementparty
-        UNION ALL SELECT organization_id, 'm', meeting_id FROM meetings_meetingorganizer
-        UNION ALL SELECT organization_id, 'm', meeting_id FROM meetings_participant WHERE organization_id IS NOT NULL
-    ),
-    body_records AS (
-        SELECT DISTINCT family.body, links.kind, links.record FROM family JOIN links ON links.organization_id = family.member
-    )
-    INSERT INTO network_partnership (organization_id, with_units, partner_id, agreements, meetings, latest_on, latest_precision)
-    SELECT body, true, partner, count(*) FILTER (WHERE kind = 'a'), count(*) FILTER (WHERE kind = 'm'), max(on_date),
-           substr(max(on_date::text || ' ' || prec), 12)
-    FROM (
-        SELECT DISTINCT r.body, l.organization_id AS partner, r.kind, r.record,
-               coalesce(a.signed_on, m.starts_on) AS on_date, coalesce(a.signed_precision, m.starts_precision) AS prec
-        FROM body_records r
-        JOIN links l ON l.kind = r.kind AND l.record = r.record
-        -- The body's own units are never its partners.
-        AND NOT EXISTS (SELECT 1 FROM family f WHERE f.body = r.body AND f.member = l.organization_id)
-        LEFT JOIN agreements_agreement a ON r.kind = 'a' AND a.id = r.record
-        LEFT JOIN meetings_meeting m ON r.kind = 'm' AND m.id = r.record
-    ) shared
-    GROUP BY body, partner
-$$;
+""" + INSERT_ROLLUPS + f"""
 
 CREATE FUNCTION network_rebuild_rollups(_bodies bigint[]) RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
@@ -329,33 +368,7 @@ CREATE TRIGGER network_organization_moved AFTER UPDATE ON partners_organization 
     WHEN (OLD.parent_id IS DISTINCT FROM NEW.parent_id)
     EXECUTE FUNCTION network_organization_moved();
 
-CREATE FUNCTION network_rebuild_partnerships() RETURNS void LANGUAGE plpgsql AS $$
-BEGIN
-    -- Writers wait meanwhile; readers do not.
-    LOCK TABLE agreements_agreementparty, meetings_meetingorganizer, meetings_participant,
-        agreements_agreement, meetings_meeting, partners_organization IN SHARE ROW EXCLUSIVE MODE;
-    PERFORM set_config('{REBUILDING}', 'on', true);
-    DELETE FROM network_partnership;
-    INSERT INTO network_partnership (organization_id, with_units, partner_id, agreements, meetings, latest_on, latest_precision)
-    WITH links(organization_id, kind, record) AS (
-        SELECT organization_id, 'a'::"char", agreement_id FROM agreements_agreementparty
-        UNION SELECT organization_id, 'm', meeting_id FROM meetings_meetingorganizer
-        UNION SELECT organization_id, 'm', meeting_id FROM meetings_participant WHERE organization_id IS NOT NULL
-    )
-    SELECT mine.organization_id, false, theirs.organization_id,
-           count(*) FILTER (WHERE mine.kind = 'a'), count(*) FILTER (WHERE mine.kind = 'm'),
-           max(coalesce(a.signed_on, m.starts_on)),
-           substr(max(coalesce(a.signed_on, m.starts_on)::text || ' ' || coalesce(a.signed_precision, m.starts_precision)), 12)
-    FROM links mine
-    JOIN links theirs ON theirs.kind = mine.kind AND theirs.record = mine.record AND theirs.organization_id <> mine.organization_id
-    LEFT JOIN agreements_agreement a ON mine.kind = 'a' AND a.id = mine.record
-    LEFT JOIN meetings_meeting m ON mine.kind = 'm' AND m.id = mine.record
-    GROUP BY mine.organization_id, theirs.organization_id;
-    PERFORM network_partnership_insert_rollups(NULL);
-    PERFORM set_config('{REBUILDING}', 'off', true);
-    -- Without statistics of the new rows the planner would not read a page by the index.
-    ANALYZE network_partnership;
-END $$;
+""" + REBUILD + """
 """ + "".join(link_triggers(*link) for link in LINKS) + REBUILT_AFTER_TRUNCATE + """
 SELECT network_rebuild_partnerships();
 """

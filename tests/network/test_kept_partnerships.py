@@ -49,8 +49,16 @@ def assert_kept_is_recomputed():
 
 
 def row(organization, partner, with_units=False):
+    """The pair's counts, latest date and its precision."""
     return next(
-        (r[3:] for r in kept_rows() if r[:3] == (organization.pk, with_units, partner.pk)), None
+        (r[3:7] for r in kept_rows() if r[:3] == (organization.pk, with_units, partner.pk)), None
+    )
+
+
+def latest_kept(organization, partner, with_units=False):
+    """The ids of the latest agreements and meetings the pair shares, as the relation keeps them."""
+    return next(
+        (r[7:] for r in kept_rows() if r[:3] == (organization.pk, with_units, partner.pk)), None
     )
 
 
@@ -141,3 +149,48 @@ def test_concurrent_links_of_one_pair_are_all_counted(empty_database):
     with transaction.atomic():
         assert_kept_is_recomputed()
     assert Organization.objects.filter(pk=uncct.pk).exists()
+
+
+@pytest.mark.django_db
+def test_a_line_shows_the_latest_twenty_shared_records_the_relation_keeps(empty_database, viewer_api, monkeypatch):
+    body = OrganizationFactory()
+    unit, qatar = OrganizationFactory(parent=body), OrganizationFactory()
+    # 25 agreements over five days (ties on each), 3 undated; 22 meetings, some of them the same day.
+    agreements = [AgreementFactory(signed_on=date(2024, 1, 1 + n % 5)) for n in range(22)]
+    agreements += [AgreementFactory(signed_on=None) for _ in range(3)]
+    meetings = [MeetingFactory(starts_on=date(2023, 6, 1 + n % 4)) for n in range(22)]
+    for agreement in agreements:
+        AgreementPartyFactory(agreement=agreement, organization=unit)
+        AgreementPartyFactory(agreement=agreement, organization=qatar)
+    for meeting in meetings:
+        MeetingOrganizer.objects.create(meeting=meeting, organization=qatar)
+        ParticipantFactory(meeting=meeting, organization=unit)
+
+    latest_agreements = sorted(agreements, key=lambda a: (a.signed_on or date.min, a.pk), reverse=True)[:20]
+    latest_meetings = sorted(meetings, key=lambda m: (m.starts_on, m.pk), reverse=True)[:20]
+    expected = ([a.pk for a in latest_agreements], [m.pk for m in latest_meetings])
+    assert latest_kept(qatar, unit) == expected and latest_kept(body, qatar, with_units=True) == expected
+
+    def lines(include_units):
+        url = f"/api/organizations/{body.pk if include_units == 'true' else qatar.pk}/partners/"
+        return viewer_api.get(url, {"include_units": include_units}).json()["results"]
+
+    for include_units in ("true", "false"):
+        kept = lines(include_units)
+        line = kept[0] if include_units == "true" else next(l for l in kept if l["organization"]["id"] == unit.pk)
+        assert [a["id"] for a in line["agreements"]] == expected[0]
+        assert [m["id"] for m in line["meetings"]] == expected[1]
+        monkeypatch.setattr(partnerships, "is_kept", lambda filters: False)
+        assert lines(include_units) == kept
+        monkeypatch.undo()
+
+    # An undated agreement dated now, the newest one removed, a meeting moved back: the lists follow.
+    agreements[-1].signed_on = date(2025, 1, 1)
+    agreements[-1].save()
+    AgreementParty.objects.filter(agreement=latest_agreements[0], organization=qatar).delete()
+    meetings[0].starts_on = date(2020, 1, 1)
+    meetings[0].save()
+    assert latest_kept(qatar, unit)[0][0] == agreements[-1].pk
+    assert latest_agreements[0].pk not in latest_kept(qatar, unit)[0]
+    assert meetings[0].pk not in latest_kept(qatar, unit)[1]
+    assert_kept_is_recomputed()
