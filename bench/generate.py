@@ -66,11 +66,10 @@ TABLES = {
         "starts_precision", "starts_is_inferred", "ends_on", "date_note", "is_virtual", "venue_en", "venue_ar",
         "city_en", "city_ar", "country", "reported_participants", "reported_participants_qualifier",
         "reported_organizations", "reported_organizations_qualifier", "notes", "follows_id", "version"]),
-    "meetingorganizer": ("meetings.MeetingOrganizer", ["role", "meeting_id", "organization_id", "meeting_starts_on"]),
+    "meetingorganizer": ("meetings.MeetingOrganizer", ["role", "meeting_id", "organization_id"]),
     "meetingsession": ("meetings.MeetingSession", ["id", "order", "title_en", "title_ar", "meeting_id"]),
     "participant": ("meetings.Participant", [
-        "role", "title_en", "title_ar", "note", "meeting_id", "organization_id", "person_id", "session_id",
-        "meeting_starts_on"]),
+        "role", "title_en", "title_ar", "note", "meeting_id", "organization_id", "person_id", "session_id"]),
     "meetingagreement": ("meetings.MeetingAgreement", ["agreement_id", "meeting_id"]),
     "meetingfocalarea": ("meetings.MeetingFocalArea", ["focal_area_id", "meeting_id"]),
 }
@@ -788,8 +787,7 @@ def build_meetings(number, start, count, first_session):
                 organizers.append(organization)
         for index, organization in enumerate(organizers):
             role = ("host" if rnd() < 0.2 else "organizer") if index == 0 else "co_organizer"
-            # The meeting's start date, which the database's trigger would copy (off while loading).
-            organizer_rows.append(f"{role}\t{meeting_text}\t{organization}\t{starts_on}")
+            organizer_rows.append(f"{role}\t{meeting_text}\t{organization}")
 
         sessions = []
         for order in range(1, sessions_per_meeting[offset] + 1):
@@ -810,7 +808,7 @@ def build_meetings(number, start, count, first_session):
                 title_en, title_ar, _role = titles[int(rnd() * len(titles))]
             session = sessions[int(rnd() * len(sessions))] if sessions and rnd() < 0.3 else NULL
             participant_rows.append(
-                "\t".join((role, title_en, title_ar, "", meeting_text, organization, person_text, session, starts_on))
+                "\t".join((role, title_en, title_ar, "", meeting_text, organization, person_text, session))
             )
 
         if kind == "signing_ceremony" or rnd() < 0.05:

@@ -161,10 +161,7 @@ class MeetingOrganizer(models.Model):
         db_index=False,  # the index below leads with it
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.ORGANIZER)
-    # The meeting's start date, copied by the database (meetings 0010), so that an organisation's
-    # latest meetings are one index read however many it has.
-    meeting_starts_on = models.DateField(_("meeting starts on"), null=True, editable=False)
-    history = HistoricalRecords(excluded_fields=["meeting_starts_on"])
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("organiser")
@@ -259,9 +256,7 @@ class Participant(models.Model):
     title_ar = models.CharField(_("title that day in Arabic"), max_length=300, blank=True)
     note = models.CharField(_("note"), max_length=300, blank=True)
     citations = GenericRelation(Citation)
-    # As MeetingOrganizer's.
-    meeting_starts_on = models.DateField(_("meeting starts on"), null=True, editable=False)
-    history = HistoricalRecords(excluded_fields=["meeting_starts_on"])
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("participant")

@@ -149,15 +149,7 @@ def linking_records(organization, filters, partner=None):
             shared_parties = AgreementParty.objects.filter(hashed_in("agreement", own_agreements), organization=partner)
             organised = MeetingOrganizer.objects.filter(hashed_in("meeting", own_meetings), organization=partner)
             attended = Participant.objects.filter(hashed_in("meeting", own_meetings), organization=partner)
-            if filters.counts_every_link:
-                # Only the latest are shown: each link table gives its first rows in the order
-                # of its copy of the record's date, from its index, rather than every shared
-                # record being read and sorted (a partner may share hundreds with a hub).
-                shared_parties = latest_links(shared_parties, "agreement", "agreement_signed_on")
-                organised = latest_links(organised, "meeting", "meeting_starts_on")
-                attended = latest_links(attended, "meeting", "meeting_starts_on")
-            else:
-                organised, attended = organised.order_by(), attended.order_by()  # parts of a UNION
+            organised, attended = organised.order_by(), attended.order_by()  # parts of a UNION
             agreements = Agreement.objects.filter(pk__in=shared_parties.values("agreement"))
             meetings = Meeting.objects.filter(pk__in=organised.values("meeting").union(attended.values("meeting")))
         else:
@@ -206,15 +198,6 @@ def links_counted_up_to(limit=HUB_LINKS):
     )
     greatest = "GREATEST" if connection.vendor == "postgresql" else "MAX"  # SQLite's MAX of several values
     return RawSQL(f"{greatest}({counts})", [], output_field=IntegerField())
-
-
-def latest_links(links, record, copied_date):
-    """The first PARTNER_LINKS_SHOWN of `links` latest first (LATEST_SIGNED, LATEST_STARTED), in
-    the order of the link's copy of its record's date. SQLite allows no LIMIT in a part of a
-    UNION: there every link is read, and the list's own order and cap give the same records."""
-    if not connection.features.supports_slicing_ordering_in_compound:
-        return links.order_by()
-    return links.order_by(F(copied_date).desc(nulls_last=True), f"-{record}")[:PARTNER_LINKS_SHOWN]
 
 
 def probed(*links):

@@ -69,38 +69,3 @@ def test_deleting_a_session_with_participants_is_refused():
     ParticipantFactory(meeting=session.meeting, session=session)
     with pytest.raises(RestrictedError):
         session.delete()
-
-
-def copied_start_dates(*links):
-    return [type(link).objects.values_list("meeting_starts_on", flat=True).get(pk=link.pk) for link in links]
-
-
-def test_organisers_and_participants_keep_their_meetings_start_date_whatever_writes_it(empty_database):
-    """The copy that gives a partner's latest meetings from one index (meeting_starts_on) is the
-    database's: saves, bulk updates, stray writes and moves all leave it equal to the meeting's date."""
-    from meetings.models import MeetingOrganizer
-
-    meeting = MeetingFactory(starts_on=datetime.date(2020, 1, 1))
-    undated = MeetingFactory(starts_on=None)
-    organiser = MeetingOrganizer.objects.create(meeting=meeting, organization=OrganizationFactory())
-    participant = ParticipantFactory(meeting=meeting, organization=OrganizationFactory())
-    assert copied_start_dates(organiser, participant) == [datetime.date(2020, 1, 1)] * 2
-
-    meeting.starts_on = datetime.date(2021, 6, 30)
-    meeting.save()
-    assert copied_start_dates(organiser, participant) == [datetime.date(2021, 6, 30)] * 2
-
-    Meeting.objects.filter(pk=meeting.pk).update(starts_on=datetime.date(2019, 3, 1))
-    assert copied_start_dates(organiser, participant) == [datetime.date(2019, 3, 1)] * 2
-
-    MeetingOrganizer.objects.filter(pk=organiser.pk).update(meeting_starts_on=datetime.date(1999, 1, 1))  # a stray write
-    Participant.objects.filter(pk=participant.pk).update(meeting_starts_on=datetime.date(1999, 1, 1))
-    assert copied_start_dates(organiser, participant) == [datetime.date(2019, 3, 1)] * 2
-
-    MeetingOrganizer.objects.filter(pk=organiser.pk).update(meeting=undated)
-    participant.meeting = undated
-    participant.save()
-    assert copied_start_dates(organiser, participant) == [None, None]
-
-    fresh = Meeting.objects.create(title_en="Added with its date", kind=meeting.kind, starts_on=datetime.date(2024, 5, 1))
-    assert copied_start_dates(ParticipantFactory(meeting=fresh, organization=None)) == [datetime.date(2024, 5, 1)]
