@@ -413,4 +413,9 @@ def kept_partner_queryset(organization, filters):
     shared_meetings = Meeting.objects.filter(InArray(F("pk"), OuterRef("kept_meetings")))
     queryset = with_shared_links(queryset, shared_agreements, shared_meetings)
     queryset.lists_same_for_all = True  # they name no organisation: a read plan made once serves every list
+    # Exported whole, each partner row is joined to its organisation by primary key; the planner
+    # would rather merge the pairs with the whole organisation table read in key order, which
+    # reads every organisation (a hub's 43,693 partners at L: 1.46 s, against 0.23 s for the
+    # lookups). Read by crm.api.exports.copied_csv; a page is read by index order either way.
+    queryset.query.planner_settings = {"enable_mergejoin": "off", "enable_hashjoin": "off"}
     return queryset

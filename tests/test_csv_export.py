@@ -115,3 +115,16 @@ def test_a_copy_stops_when_the_client_goes_away(seeded, viewer, monkeypatch):
         request_finished.connect(close_old_connections)
     assert not any(thread.name == "csv-copy" for thread in threading.enumerate())
     assert Organization.objects.exists()  # the connection is fine, its transaction too
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_a_partner_list_copy_sets_its_planner_settings_for_itself_alone(seeded, viewer_api):
+    """The kept partner list asks the planner for lookups by primary key (network.partnerships):
+    for the copy's transaction only, not for what the connection runs next."""
+    response = viewer_api.get("/api/organizations/3/partners/", {"format": "csv"})
+    lines = b"".join(response.streaming_content).decode().splitlines()
+    assert len(lines) > 2
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW enable_mergejoin")
+        assert cursor.fetchone() == ("on",)

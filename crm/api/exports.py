@@ -372,8 +372,12 @@ def copied_csv(rows):
     psycopg2's copy_expert() returns only when the whole file is written, so it runs in a thread
     on the request's connection (which nothing else uses meanwhile) and hands chunks over a
     short queue: memory stays flat, and a slow client slows the copy down. Closed early (the
-    client went away), the copy is cancelled and the thread waited for."""
+    client went away), the copy is cancelled and the thread waited for.
+
+    A query may carry `planner_settings` (name: value) for PostgreSQL's planner, set for the
+    copy's transaction alone (stream_csv's), where the planner misjudges a whole list."""
     connection = connections[rows.db]
+    planner_settings = getattr(rows.query, "planner_settings", {})
     connection.ensure_connection()
     raw = connection.connection
     sql, params = rows.query.get_compiler(using=rows.db).as_sql()
@@ -386,6 +390,8 @@ def copied_csv(rows):
         chunks = CopiedChunks(handed)
         try:
             with raw.cursor() as cursor:
+                for name, value in planner_settings.items():
+                    cursor.execute("SELECT set_config(%s, %s, true)", [name, value])  # SET LOCAL
                 cursor.copy_expert(statement, chunks)
             chunks.flush()
             handed.put(done)
