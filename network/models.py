@@ -7,8 +7,9 @@ from partners.models import Organization
 
 class Partnership(models.Model):
     """An organisation and a partner it shares agreements or meetings with: how many of each, the
-    newest one's date, and the latest 20 of each. `with_units` rows count the records of the organisation's units too.
-    Kept by triggers on PostgreSQL; SQLite has no such table (the partner list is computed there)."""
+    newest one's date, and the latest 20 of each. `with_units` rows count the records of the
+    organisation's units too. Kept by triggers on PostgreSQL; SQLite has no such table (the
+    partner list is computed there)."""
 
     kept_by_database = True
 
