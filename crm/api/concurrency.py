@@ -1,17 +1,22 @@
 """ETags and If-Match: a change made meanwhile by someone else is refused, never overwritten."""
 import hashlib
-import json
 
+import orjson
 from rest_framework import status
 from rest_framework.response import Response
 
 from crm.versioning import RecordChangedError
 
+from .renderers import DRF_ENCODER, OPTIONS
+
 
 def representation_etag(version, data):
     """A strong ETag: the row's version (what If-Match compares) and a digest of the body, so
-    that a change to nested records (a payment received) also changes it."""
-    digest = hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()[:16]
+    that a change to nested records (a payment received) also changes it. The body is digested
+    as the API writes it (orjson), keys sorted: the standard library's encoder took 2 ms of a
+    hub's page."""
+    body = orjson.dumps(data, default=DRF_ENCODER.default, option=OPTIONS | orjson.OPT_SORT_KEYS)
+    digest = hashlib.sha256(body).hexdigest()[:16]
     return f'"{version}-{digest}"'
 
 

@@ -222,6 +222,18 @@ def test_a_commitment_with_payments_cannot_be_deleted(admin_api):
     assert response.json()["blockers"] == [{"type": "payment", "id": payment.pk, "name": str(payment)}]
 
 
+def test_a_commitment_added_to_an_agreement_changes_its_etag(viewer_api):
+    """The agreement's version is unchanged; its page is not, so a cached copy is not current."""
+    agreement = AgreementFactory()
+    url = f"/api/agreements/{agreement.pk}/"
+    etag = viewer_api.get(url)["ETag"]
+    assert viewer_api.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
+    FundingCommitmentFactory(agreement=agreement)
+    response = viewer_api.get(url, HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 200 and len(response.json()["commitments"]) == 1
+    assert response["ETag"] != etag and response["ETag"].split("-")[0] == etag.split("-")[0]
+
+
 def test_an_agreement_update_with_a_stale_etag_is_refused(editor_api):
     agreement = AgreementFactory()
     url = f"/api/agreements/{agreement.pk}/"
