@@ -183,8 +183,8 @@ def test_an_unknown_organisation_has_no_partner_list(seeded, viewer_api):
 
 def test_a_partner_line_shows_the_latest_twenty_shared_records_whichever_way_it_is_read(viewer_api):
     """Latest first, undated last, and on one day the last recorded first; the same twenty on a
-    page read as a hub's (include_units: each link table read in the order of its copy of the
-    date), as an ordinary organisation's, computed from the links (a filter), or exported."""
+    page read from the kept relation's ids (PostgreSQL; with include_units, the family's), as an
+    ordinary organisation's, computed from the links (a filter), or exported."""
     office = OrganizationFactory()
     OrganizationFactory(parent=office)  # a unit, so that include_units reads the office as a family
     partner = OrganizationFactory()
