@@ -166,8 +166,9 @@ def test_a_line_shows_the_latest_twenty_shared_records_the_relation_keeps(empty_
         MeetingOrganizer.objects.create(meeting=meeting, organization=qatar)
         ParticipantFactory(meeting=meeting, organization=unit)
 
-    latest_agreements = sorted(agreements, key=lambda a: (a.signed_on or date.min, a.pk), reverse=True)[:20]
-    latest_meetings = sorted(meetings, key=lambda m: (m.starts_on, m.pk), reverse=True)[:20]
+    shown = partnerships.PARTNER_LINKS_SHOWN  # as many as the relation keeps (network 0003)
+    latest_agreements = sorted(agreements, key=lambda a: (a.signed_on or date.min, a.pk), reverse=True)[:shown]
+    latest_meetings = sorted(meetings, key=lambda m: (m.starts_on, m.pk), reverse=True)[:shown]
     expected = ([a.pk for a in latest_agreements], [m.pk for m in latest_meetings])
     assert latest_kept(qatar, unit) == expected and latest_kept(body, qatar, with_units=True) == expected
 
