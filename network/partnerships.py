@@ -147,11 +147,9 @@ def linking_records(organization, filters, partner=None):
             # are read from the link tables' (organisation, record) indexes alone and matched
             # against them; only the shared records are then read.
             shared_parties = AgreementParty.objects.filter(hashed_in("agreement", own_agreements), organization=partner)
-            organised = MeetingOrganizer.objects.filter(hashed_in("meeting", own_meetings), organization=partner)
-            attended = Participant.objects.filter(hashed_in("meeting", own_meetings), organization=partner)
-            organised, attended = organised.order_by(), attended.order_by()  # parts of a UNION
             agreements = Agreement.objects.filter(pk__in=shared_parties.values("agreement"))
-            meetings = Meeting.objects.filter(pk__in=organised.values("meeting").union(attended.values("meeting")))
+            shared_links = hashed_in("meeting", own_meetings) & Q(organization=partner)
+            meetings = Meeting.objects.filter(pk__in=meetings_of(shared_links))
         else:
             # An ordinary organisation's few records are each looked up among the partner's
             # links, since the partner may be a hub with thousands.
