@@ -44,8 +44,8 @@ RESOURCES = [
 
 
 def statements(queries):
-    """The SQL a request ran, less the savepoints ATOMIC_REQUESTS sets inside a test's
-    transaction (in production it is a BEGIN and a COMMIT, which are not logged)."""
+    """The SQL a request ran, less the savepoints it sets inside a test's transaction (a read's
+    own, see DatabaseShapedReadMixin.dispatch; a write's is a BEGIN and a COMMIT in production)."""
     return [query["sql"] for query in queries.captured_queries if "SAVEPOINT" not in query["sql"]]
 
 
@@ -120,6 +120,28 @@ def test_a_list_page_is_one_query_whatever_its_size(seeded, viewer_api, url, mos
             response = viewer_api.get(url, {"page_size": page_size})
         assert response.status_code == 200
         assert len(statements(queries)) == most_queries, statements(queries)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_read_opens_no_transaction_and_a_write_is_one(editor_api):
+    """A page is one statement: ATOMIC_REQUESTS' BEGIN and COMMIT were two more round trips for
+    every read. A write is still one transaction: an error undoes all of it."""
+    in_transaction = []
+
+    def record(execute, sql, params, many, context):
+        in_transaction.append((sql.split()[0], connection.in_atomic_block))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        assert editor_api.get("/api/focal-areas/").status_code == 200
+    assert in_transaction and not any(inside for _verb, inside in in_transaction), in_transaction
+
+    in_transaction.clear()
+    with connection.execute_wrapper(record):
+        assert editor_api.post("/api/focal-areas/", {"code": "x", "name_en": "X", "name_ar": "س"}).status_code == 201
+    assert ("INSERT", True) in in_transaction, in_transaction
+    # SQLite's BEGIN is logged, as it opens the transaction; PostgreSQL's is not.
+    assert all(inside for verb, inside in in_transaction if verb != "BEGIN"), in_transaction
 
 
 def walk(api, url, params):
