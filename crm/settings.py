@@ -115,7 +115,8 @@ SEARCH_WORD_SIMILARITY_THRESHOLD = 0.5
 
 DATABASE_ROUTERS = ["crm.routers.KeptByDatabaseRouter"]
 
-# Every request is one transaction, so a request that fails writes nothing.
+# Every request is one transaction, so a request that fails writes nothing. API reads open none
+# (crm.api.readpaths.DatabaseShapedReadMixin): a page is one statement.
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # No JIT: a list page's correlated subqueries make its estimated cost huge though it reads
