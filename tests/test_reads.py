@@ -6,6 +6,7 @@ import json
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.core.exceptions import FieldError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework import serializers, viewsets
@@ -15,7 +16,7 @@ from rest_framework.test import APIRequestFactory
 from crm.api.readpaths import DatabaseShapedReadMixin, ReadPlan, UnreadableField, check_read_plans, read_plan_errors
 from partners.serializers import OrganizationSerializer as PlainOrganizationSerializer
 
-from agreements.models import Agreement, FundingCommitment, Payment
+from agreements.models import Agreement, AgreementParty, FundingCommitment, Payment
 from agreements.serializers import (
     AgreementDetailSerializer,
     AgreementSerializer,
@@ -89,6 +90,40 @@ def test_a_list_says_of_each_record_what_its_serializer_says(seeded, viewer_api,
     listed = viewer_api.get(url, {"page_size": 500}).json()["results"]
     assert listed
     assert {item["id"]: item for item in listed} == serialized(model, serializer_class)
+
+
+@pytest.mark.parametrize(
+    "url, model, serializer_class, params",
+    [
+        # DISTINCT across the meetings' participations: the page is read by key (pk__in).
+        ("/api/people/", Person, PersonSerializer, {"meeting": "{meeting}"}),
+        # A join to the parent and a search, read tier by tier from querysets of their own.
+        ("/api/organizations/", Organization, OrganizationSerializer, {"parent": "2"}),
+        ("/api/organizations/", Organization, OrganizationSerializer, {"search": "united"}),
+        ("/api/agreements/", Agreement, AgreementSerializer, {"party": "{party}", "ordering": "-signed_on"}),
+    ],
+)
+def test_a_filtered_list_gives_each_record_its_own_nested_lists(seeded, viewer_api, url, model, serializer_class, params):
+    """A nested list is compiled once for every query that reads its records (CompiledOnce): a
+    filter that joins, a DISTINCT list and a search must still give each record its own."""
+    meeting = Meeting.objects.filter(participants__isnull=False).values_list("pk", flat=True).first()
+    party = AgreementParty.objects.values_list("organization", flat=True).first()
+    params = {name: value.format(meeting=meeting, party=party) for name, value in params.items()}
+    expected = serialized(model, serializer_class)
+    response = viewer_api.get(url, {**params, "page_size": 500})
+    assert response.status_code == 200, response.json()
+    listed = response.json()["results"]
+    assert listed
+    assert all(item == expected[item["id"]] for item in listed)
+
+
+def test_a_read_plans_columns_refuse_to_be_read_inside_another_query():
+    """Compiled for a list's own query, a plan's columns would name the wrong table inside
+    another: refused instead of read wrong."""
+    plan = ReadPlan(PlainOrganizationSerializer(), Organization, compile_once=True)
+    with_columns = Organization.objects.values(**plan.columns)
+    with pytest.raises(FieldError, match="outermost query"):
+        str(Organization.objects.filter(pk__in=with_columns.values("pk")).query)
 
 
 def test_nested_records_keep_their_order_and_empty_links_are_null(seeded, viewer_api):
