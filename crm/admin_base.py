@@ -10,7 +10,7 @@ from django.db import connection, models
 from django.db.models import QuerySet
 from django.http import HttpResponseRedirect
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from django.template.defaultfilters import filesizeformat
 from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
@@ -116,7 +116,23 @@ class UsedCountryListFilter(admin.SimpleListFilter):
         return queryset.filter(country=self.value()) if self.value() else queryset
 
 
-class VersionedAdmin(SectionHistoryMixin, AdminFieldsMixin, SimpleHistoryAdmin):
+class ReadersLanguageFirstMixin:
+    """On an Arabic page a list shows each Arabic column before its English twin (name_ar before
+    name_en): the first column is the one that opens the record, and it is the reader's name."""
+
+    def get_list_display(self, request):
+        columns = list(super().get_list_display(request))
+        if not translation.get_language_bidi():
+            return columns
+        for column in list(columns):
+            twin = f"{column[:-3]}_ar" if isinstance(column, str) and column.endswith("_en") else None
+            if twin in columns and columns.index(twin) > columns.index(column):
+                columns.remove(twin)
+                columns.insert(columns.index(column), twin)
+        return columns
+
+
+class VersionedAdmin(ReadersLanguageFirstMixin, SectionHistoryMixin, AdminFieldsMixin, SimpleHistoryAdmin):
     """Carries the record's version through the change form, so that a save made from a page
     opened before someone else's save is refused with a message instead of overwriting it.
     Lists show no total of the unfiltered table, and estimate a large one's length."""

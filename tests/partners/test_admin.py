@@ -1,3 +1,4 @@
+import re
 from datetime import date
 
 import pytest
@@ -194,6 +195,22 @@ def test_admin_switches_to_arabic_right_to_left_with_translated_names(seeded, ad
     assert 'dir="rtl"' in html
     assert arabic_name in html
     assert arabic_kind in html
+
+
+def test_an_arabic_list_opens_each_record_by_its_arabic_name(seeded, admin_client):
+    """The first column is the record's link: on an Arabic page it is the Arabic name, the
+    English one beside it; on an English page the other way round."""
+    unoct = Organization.objects.get(acronym="UNOCT")
+    link = re.compile(r'<th class="field-(name_\w\w)"><a href="/admin/partners/organization/(\d+)/change/')
+
+    html = admin_client.get("/admin/partners/organization/").content.decode()
+    assert (link.search(html).group(1), html.index("column-name_en") < html.index("column-name_ar")) == ("name_en", True)
+
+    admin_client.post("/i18n/setlang/", {"language": "ar", "next": "/admin/"})
+    html = admin_client.get("/admin/partners/organization/").content.decode()
+    assert {field for field, _pk in link.findall(html)} == {"name_ar"}
+    assert html.index("column-name_ar") < html.index("column-name_en")
+    assert f'<a href="/admin/partners/organization/{unoct.pk}/change/">{unoct.name_ar}</a>' in html
 
 
 def _organisation_form_data(organisation, **changes):
