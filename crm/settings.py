@@ -303,7 +303,7 @@ REST_FRAMEWORK = {
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "crm.api.negotiation.ContentNegotiation",
     "DEFAULT_PAGINATION_CLASS": "crm.api.pagination.KeysetPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": ["crm.api.throttling.UserRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"user": os.environ.get("DJANGO_API_THROTTLE_RATE", "1200/minute")},
     # A client's address is the socket's unless proxies in front are declared: trusting any
     # X-Forwarded-For let a client pick a new address, and a fresh throttle, for every request.

@@ -118,12 +118,18 @@ def test_wrong_password_gets_no_token(api_client, viewer):
     assert "non_field_errors" in response.json()
 
 
-def test_clients_are_throttled(editor_api, monkeypatch):
-    from rest_framework.throttling import UserRateThrottle
+def test_clients_are_throttled_until_the_minute_is_over(editor_api, monkeypatch):
+    from crm.api.throttling import UserRateThrottle
 
     monkeypatch.setattr(UserRateThrottle, "THROTTLE_RATES", {"user": "3/minute"})
-    statuses = [editor_api.get("/api/focal-areas/").status_code for _ in range(4)]
-    assert statuses == [200, 200, 200, 429]
+    now = 60 * 1_000_000 + 50  # ten seconds before a minute ends
+    monkeypatch.setattr(UserRateThrottle, "timer", lambda self: now)
+    responses = [editor_api.get("/api/focal-areas/") for _ in range(4)]
+    assert [response.status_code for response in responses] == [200, 200, 200, 429]
+    assert responses[-1]["Retry-After"] == "10"
+
+    now += 10
+    assert editor_api.get("/api/focal-areas/").status_code == 200
 
 
 def test_password_guessing_is_throttled_per_socket_address_whatever_x_forwarded_for_says(api_client, viewer):
@@ -155,11 +161,13 @@ def test_repeated_wrong_passwords_lock_the_user_out_of_the_token_endpoint_from_t
 def test_throttle_counters_are_shared_by_every_worker_process(editor, editor_api, cache_of_its_own):
     for _ in range(3):
         assert editor_api.get("/api/focal-areas/").status_code == 200
-    # Another process of the same deployment (a second gunicorn worker) reads the same counters.
+    # Another process of the same deployment (a second gunicorn worker) reads the same counters:
+    # this minute's and the last one's, should the requests have crossed into a new minute.
     seen_elsewhere = subprocess.run(
         [sys.executable, "-c", (
-            "import django; django.setup(); from django.core.cache import cache; "
-            f"print(len(cache.get('throttle_user_{editor.pk}') or []))"
+            "import time, django; django.setup(); from django.core.cache import cache; "
+            "minute = int(time.time() // 60); "
+            f"print(sum(cache.get(f'throttle_user_{editor.pk}_{{window}}', 0) for window in (minute - 1, minute)))"
         )],
         env={**os.environ, "DJANGO_SETTINGS_MODULE": "crm.settings", "DJANGO_CACHE_DIR": str(cache_of_its_own)},
         capture_output=True, text=True, check=True, cwd=settings.BASE_DIR,
