@@ -97,7 +97,8 @@ def test_a_list_says_of_each_record_what_its_serializer_says(seeded, viewer_api,
     [
         # DISTINCT across the meetings' participations: the page is read by key (pk__in).
         ("/api/people/", Person, PersonSerializer, {"meeting": "{meeting}"}),
-        # A join to the parent and a search, read tier by tier from querysets of their own.
+        # Units of UNOCT, each with its parent read by a join; a search, read tier by tier from
+        # querysets of its own.
         ("/api/organizations/", Organization, OrganizationSerializer, {"parent": "2"}),
         ("/api/organizations/", Organization, OrganizationSerializer, {"search": "united"}),
         ("/api/agreements/", Agreement, AgreementSerializer, {"party": "{party}", "ordering": "-signed_on"}),
