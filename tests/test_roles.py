@@ -39,3 +39,28 @@ def test_the_admin_is_named_for_the_app_in_both_languages_and_has_no_dead_view_s
     html = admin_client.get("/admin/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
     assert name in html
     assert "Django administration" not in html and "View site" not in html
+
+
+def test_a_staff_members_permissions_are_read_in_one_query_their_own_and_their_groups(viewer):
+    """Every API request loads its user afresh: a viewer's read is the token's query, one for
+    their permissions and the page's. A permission given to the user alone counts as well."""
+    from django.contrib.auth.models import Permission
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from knox.models import AuthToken
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {AuthToken.objects.create(viewer)[1]}")
+    client.get("/api/focal-areas/")
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/api/focal-areas/").status_code == 200
+    statements = [query["sql"] for query in queries.captured_queries if "SAVEPOINT" not in query["sql"]]
+    assert len(statements) == 3, statements
+
+    new_area = {"code": "x", "name_en": "X", "name_ar": "س"}
+    assert client.post("/api/focal-areas/", new_area).status_code == 403
+    viewer.user_permissions.add(Permission.objects.get(codename="add_focalarea"))
+    assert client.post("/api/focal-areas/", new_area).status_code == 201
+    viewer.groups.clear()
+    assert client.get("/api/focal-areas/").status_code == 403

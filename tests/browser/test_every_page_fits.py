@@ -45,7 +45,7 @@ def logged_in_context(browser, live_server, user, language, width):
     if user is not None:
         session = SessionStore()
         session[SESSION_KEY] = str(user.pk)
-        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[BACKEND_SESSION_KEY] = "crm.roles.ModelBackend"
         session[HASH_SESSION_KEY] = user.get_session_auth_hash()
         session.create()
         cookies.append({"name": settings.SESSION_COOKIE_NAME, "value": session.session_key, "domain": host, "path": "/"})
