@@ -1,7 +1,11 @@
 """Staff roles as the README documents them: putting someone in `viewer` or `editor` is enough."""
 import pytest
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from knox.models import AuthToken
+from rest_framework.test import APIClient
 
 from tests.admin_forms import submitted_form_data
 
@@ -44,12 +48,6 @@ def test_the_admin_is_named_for_the_app_in_both_languages_and_has_no_dead_view_s
 def test_a_staff_members_permissions_are_read_in_one_query_their_own_and_their_groups(viewer):
     """Every API request loads its user afresh: a viewer's read is the token's query, one for
     their permissions and the page's. A permission given to the user alone counts as well."""
-    from django.contrib.auth.models import Permission
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-    from knox.models import AuthToken
-    from rest_framework.test import APIClient
-
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {AuthToken.objects.create(viewer)[1]}")
     client.get("/api/focal-areas/")
