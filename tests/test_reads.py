@@ -30,6 +30,7 @@ from network.serializers import NetworkOrganizationSerializer as OrganizationSer
 from network.serializers import OrganizationDetailSerializer
 from partners.serializers import FocalAreaSerializer, PersonSerializer, SourceSerializer
 from tests.factories import OrganizationFactory, PaymentFactory
+from tests.queries import statements
 from tests.spreadsheets import api_csv_and_json_cells
 
 RESOURCES = [
@@ -42,12 +43,6 @@ RESOURCES = [
     ("/api/focal-areas/", FocalArea, FocalAreaSerializer),
     ("/api/sources/", Source, SourceSerializer),
 ]
-
-
-def statements(queries):
-    """The SQL a request ran, less the savepoints it sets inside a test's transaction (a read's
-    own, see DatabaseShapedReadMixin.dispatch; a write's is a BEGIN and a COMMIT in production)."""
-    return [query["sql"] for query in queries.captured_queries if "SAVEPOINT" not in query["sql"]]
 
 
 def serialized(model, serializer_class):
