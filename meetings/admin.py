@@ -8,6 +8,7 @@ from crm.admin_base import (
     TabularInline,
     UsedCountryListFilter,
 )
+from crm.bilingual import in_language
 from partners.admin import PERSON_TITLES_JS, CitationInline
 
 from .models import Meeting, MeetingAgreement, MeetingFocalArea, MeetingOrganizer, MeetingSession, Participant
@@ -61,7 +62,7 @@ class MeetingAdmin(SpreadsheetExportMixin, NormalizedSearchAdmin):
     class Media:
         js = PERSON_TITLES_JS
 
-    list_display = ["__str__", "kind", "status", "starts", "city_en", "is_virtual", "follows"]
+    list_display = ["__str__", "kind", "status", "starts", "city", "is_virtual", "follows"]
     list_filter = [
         "kind", "status", ("starts_on", admin.DateFieldListFilter), "is_virtual", UsedCountryListFilter,
         ("focal_areas", admin.RelatedFieldListFilter),
@@ -88,6 +89,10 @@ class MeetingAdmin(SpreadsheetExportMixin, NormalizedSearchAdmin):
         ]}),
         (_("Content"), {"fields": ["summary_en", "summary_ar", "notes"]}),
     ]
+
+    @admin.display(description=_("city"), ordering="city_en")
+    def city(self, meeting):
+        return in_language(meeting.city_en, meeting.city_ar) or None
 
     @admin.display(description=_("starts"), ordering="starts_on")
     def starts(self, meeting):

@@ -8,6 +8,7 @@ from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from crm.admin_fields import PreciseDateField
+from crm.bilingual import in_language
 from crm.admin_base import (
     GenericTabularInline,
     NormalizedSearchAdmin,
@@ -105,7 +106,7 @@ class OrganizationAdmin(SpreadsheetImportExportMixin, NormalizedSearchAdmin):
 @admin.register(Person)
 class PersonAdmin(SpreadsheetImportExportMixin, NormalizedSearchAdmin):
     resource_classes = [PersonResource]
-    list_display = ["name_en", "name_ar", "honorific_en", "current_titles"]
+    list_display = ["name_en", "name_ar", "honorific", "current_titles"]
     search_paths = ("", "aliases")
     ordering = ["name_en", "name_ar", "id"]  # the order of the list's index (migration 0006)
     inlines = [PersonNameInline, PositionInline, CitationInline]
@@ -139,10 +140,14 @@ class PersonAdmin(SpreadsheetImportExportMixin, NormalizedSearchAdmin):
             "title_ar": position.title_ar if position else "",
         })
 
+    @admin.display(description=_("honorific"), ordering="honorific_en")
+    def honorific(self, person):
+        return in_language(person.honorific_en, person.honorific_ar) or None
+
     @admin.display(description=_("positions"))
     def current_titles(self, person):
         return "; ".join(
-            f"{position.title_en or position.title_ar}, {position.organization.acronym or position.organization}"
+            f"{in_language(position.title_en, position.title_ar)}, {position.organization.acronym or position.organization}"
             for position in person.positions.all()
         )
 

@@ -214,6 +214,24 @@ def test_an_arabic_list_opens_each_record_by_its_arabic_name(seeded, admin_clien
     assert f'<a href="/admin/partners/organization/{unoct.pk}/change/">{unoct.name_ar}</a>' in html
 
 
+def test_an_arabic_list_shows_cities_honorifics_and_titles_in_arabic(seeded, admin_client):
+    """A lone English column (a meeting's city, a person's honorific, a position's title) is
+    shown in the reader's language, the English where there is no Arabic."""
+    pages = {}
+    for language in ("en", "ar"):
+        admin_client.post("/i18n/setlang/", {"language": language, "next": "/admin/"})
+        pages[language] = {
+            list_path: admin_client.get(f"/admin/{list_path}/").content.decode()
+            for list_path in ("meetings/meeting", "partners/person")
+        }
+    assert '<td class="field-city">Doha</td>' in pages["en"]["meetings/meeting"]
+    assert '<td class="field-city">الدوحة</td>' in pages["ar"]["meetings/meeting"]
+    assert '<td class="field-honorific">Mr</td>' in pages["en"]["partners/person"]
+    assert '<td class="field-honorific">السيد</td>' in pages["ar"]["partners/person"]
+    assert "المدير التنفيذي لمركز الأمم المتحدة لمكافحة الإرهاب" in pages["ar"]["partners/person"]
+    assert "Executive Director, UNCCT" in pages["en"]["partners/person"]
+
+
 def _organisation_form_data(organisation, **changes):
     data = {
         "name_en": organisation.name_en,
