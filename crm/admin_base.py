@@ -24,6 +24,7 @@ import tablib
 from .admin_fields import AdminFieldsMixin
 from .admin_history import SectionHistoryMixin
 from .api.exports import spreadsheet_safe
+from .bilingual import bilingual_stem, in_language_order
 from .search import search_queryset
 from .versioning import RecordChangedError
 
@@ -118,7 +119,21 @@ class UsedCountryListFilter(admin.SimpleListFilter):
 
 class ReadersLanguageFirstMixin:
     """On an Arabic page a list shows each Arabic column before its English twin (name_ar before
-    name_en): the first column is the one that opens the record, and it is the reader's name."""
+    name_en): the first column is the one that opens the record, and it is the reader's name.
+    A list ordered by a bilingual text is in the order of the text the reader sees: Arabic
+    names on an Arabic page, English ones on an English page, the other where one is missing."""
+
+    def get_ordering(self, request):
+        ordering, stems = [], set()
+        for key in super().get_ordering(request):
+            stem = bilingual_stem(self.model, key)
+            if stem is None:
+                ordering.append(key)
+            elif stem not in stems:  # name_en then name_ar: one key, the name shown
+                stems.add(stem)
+                shown = in_language_order(stem)
+                ordering.append(shown.desc() if key.startswith("-") else shown.asc())
+        return ordering
 
     def get_list_display(self, request):
         columns = list(super().get_list_display(request))

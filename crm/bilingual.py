@@ -1,5 +1,7 @@
 """Records named in English and Arabic: at least one of the two, shown in the reader's language."""
 from django.db import models
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
@@ -25,3 +27,35 @@ def in_language(text_en, text_ar):
     """The Arabic text on an Arabic page and the English one otherwise, falling back to the other."""
     first, second = (text_ar, text_en) if translation.get_language_bidi() else (text_en, text_ar)
     return first or second
+
+
+def shown_text(stem, arabic):
+    """The text of `<stem>_en`/`<stem>_ar` that in_language() shows, as an SQL expression: the
+    Arabic on an Arabic page (`arabic`) and the English otherwise, the other where it is empty."""
+    own, other = (f"{stem}_ar", f"{stem}_en") if arabic else (f"{stem}_en", f"{stem}_ar")
+    return Coalesce(NullIf(F(own), Value("")), F(other))
+
+
+def in_language_order(stem):
+    """The order of the texts a reader sees: an Arabic list is in the order of its Arabic names."""
+    return shown_text(stem, translation.get_language_bidi())
+
+
+def bilingual_stem(model, key):
+    """The stem of an ordering key naming one of a model's bilingual fields ("name" for "name_en"
+    or "-name_ar"), or None."""
+    if not isinstance(key, str):
+        return None
+    stem, _, language = key.lstrip("-").rpartition("_")
+    if language not in ("en", "ar"):
+        return None
+    names = {field.name for field in model._meta.get_fields()}
+    return stem if {f"{stem}_en", f"{stem}_ar"} <= names else None
+
+
+def shown_order_indexes(model_name, stem):
+    """The indexes the lists ordered by in_language_order(stem), then id, page along, one per language."""
+    return [
+        models.Index(shown_text(stem, arabic), "id", name=f"{model_name}_shown_{stem}_{language}")
+        for language, arabic in (("en", False), ("ar", True))
+    ]

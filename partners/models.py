@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
-from crm.bilingual import bilingual_required_constraint, in_language
+from crm.bilingual import bilingual_required_constraint, in_language, shown_order_indexes
 from crm.codes import code_shape_constraint
 from crm.constraints import (
     FieldCheckConstraint,
@@ -230,6 +230,8 @@ class Organization(SearchableModel, VersionedModel, SyncedModel):
             # that order, so a filtered page stops after its rows instead of sorting them all.
             models.Index(fields=["name_en", "name_ar", "id"], name="organization_list_order"),
             models.Index(fields=["country", "kind", "name_en", "name_ar", "id"], name="organization_filtered_order"),
+            # The admin's list, in the order of the names its reader sees (crm.bilingual).
+            *shown_order_indexes("organization", "name"),
         ]
         constraints = [
             bilingual_required_constraint("organization", "name"),
@@ -336,7 +338,10 @@ class Person(SearchableModel, VersionedModel, SyncedModel):
         verbose_name = _("person")
         verbose_name_plural = _("people")
         ordering = ["name_en", "name_ar"]
-        indexes = [models.Index(fields=["name_en", "name_ar", "id"], name="person_list_order")]
+        indexes = [
+            models.Index(fields=["name_en", "name_ar", "id"], name="person_list_order"),
+            *shown_order_indexes("person", "name"),
+        ]
         constraints = [
             bilingual_required_constraint("person", "name"),
         ]

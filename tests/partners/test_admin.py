@@ -214,6 +214,46 @@ def test_an_arabic_list_opens_each_record_by_its_arabic_name(seeded, admin_clien
     assert f'<a href="/admin/partners/organization/{unoct.pk}/change/">{unoct.name_ar}</a>' in html
 
 
+def test_a_list_is_in_the_order_of_the_names_its_reader_sees(empty_database, admin_client):
+    """An Arabic list is in the order of the Arabic names, an English one of the English names;
+    a record without a name in the reader's language takes its place by the other name."""
+    bahrain = OrganizationFactory(name_en="Bahrain Centre", name_ar="مركز البحرين")  # ب
+    jordan = OrganizationFactory(name_en="Anti-Terrorism Unit", name_ar="وحدة الأردن")  # و
+    qatar = OrganizationFactory(name_en="Qatar Fund", name_ar="")
+    oman = OrganizationFactory(name_en="", name_ar="أمانة عمان")  # أ
+    people = [Person.objects.create(name_en=name_en, name_ar=name_ar)
+              for name_en, name_ar in [("Zaid", "أحمد"), ("Adel", "يوسف"), ("Mona", "")]]
+
+    def listed(language, model_path):
+        admin_client.post("/i18n/setlang/", {"language": language, "next": "/admin/"})
+        return list(admin_client.get(f"/admin/{model_path}/").context["cl"].result_list)
+
+    assert listed("en", "partners/organization") == [jordan, bahrain, qatar, oman]
+    assert listed("ar", "partners/organization") == [qatar, oman, bahrain, jordan]
+    assert listed("en", "partners/person") == [people[1], people[2], people[0]]
+    assert listed("ar", "partners/person") == [people[2], people[0], people[1]]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="EXPLAIN plans are PostgreSQL's")
+@pytest.mark.parametrize("language", ["en", "ar"])
+def test_a_large_list_in_the_readers_order_is_read_from_its_index(empty_database, admin_client, language):
+    """The page is read along the index of the names the reader sees, not sorted whole."""
+    Organization.objects.bulk_create(
+        Organization(name_en=f"organisation {n:05}", name_ar=f"منظمة {n:05}", kind="civil_society")
+        for n in range(20_000)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {Organization._meta.db_table}")
+    admin_client.post("/i18n/setlang/", {"language": language, "next": "/admin/"})
+    with CaptureQueriesContext(connection) as queries:
+        admin_client.get("/admin/partners/organization/")
+    page = next(sql for sql in statements(queries) if "LEFT OUTER JOIN" in sql and "ORDER BY COALESCE" in sql)
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN {page}")
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert f"Index Scan using organization_shown_name_{language}" in plan, plan
+
+
 def test_an_arabic_list_shows_cities_honorifics_and_titles_in_arabic(seeded, admin_client):
     """A lone English column (a meeting's city, a person's honorific, a position's title) is
     shown in the reader's language, the English where there is no Arabic."""
