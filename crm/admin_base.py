@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.contenttypes.admin import GenericTabularInline as ContentTypesTabularInline
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import connection, models
@@ -24,7 +25,7 @@ import tablib
 from .admin_fields import AdminFieldsMixin
 from .admin_history import SectionHistoryMixin
 from .api.exports import spreadsheet_safe
-from .bilingual import bilingual_stem, in_language_order
+from .bilingual import in_readers_order
 from .search import search_queryset
 from .versioning import RecordChangedError
 
@@ -117,6 +118,14 @@ class UsedCountryListFilter(admin.SimpleListFilter):
         return queryset.filter(country=self.value()) if self.value() else queryset
 
 
+class ReadersOrderChangeList(ChangeList):
+    """Marks as sorted the column a list is ordered by: the name in the reader's language
+    (ReadersLanguageFirstMixin.get_ordering); Django marks those of the declared ordering."""
+
+    def _get_default_ordering(self):
+        return in_readers_order(self.model, super()._get_default_ordering(), as_column=True)
+
+
 class ReadersLanguageFirstMixin:
     """On an Arabic page a list shows each Arabic column before its English twin (name_ar before
     name_en): the first column is the one that opens the record, and it is the reader's name.
@@ -124,16 +133,10 @@ class ReadersLanguageFirstMixin:
     names on an Arabic page, English ones on an English page, the other where one is missing."""
 
     def get_ordering(self, request):
-        ordering, stems = [], set()
-        for key in super().get_ordering(request):
-            stem = bilingual_stem(self.model, key)
-            if stem is None:
-                ordering.append(key)
-            elif stem not in stems:  # name_en then name_ar: one key, the name shown
-                stems.add(stem)
-                shown = in_language_order(stem)
-                ordering.append(shown.desc() if key.startswith("-") else shown.asc())
-        return ordering
+        return in_readers_order(self.model, super().get_ordering(request))
+
+    def get_changelist(self, request, **kwargs):
+        return ReadersOrderChangeList
 
     def get_list_display(self, request):
         columns = list(super().get_list_display(request))

@@ -53,6 +53,26 @@ def bilingual_stem(model, key):
     return stem if {f"{stem}_en", f"{stem}_ar"} <= names else None
 
 
+def in_readers_order(model, ordering, as_column=False):
+    """`ordering` with each bilingual key (name_en, then name_ar; -title_en…) made one key in the
+    order of the text the reader sees: in_language_order() of its stem or, `as_column`, the
+    name of the reader's column of it (name_ar on an Arabic page)."""
+    suffix = "_ar" if translation.get_language_bidi() else "_en"
+    readers, stems = [], set()
+    for key in ordering:
+        stem = bilingual_stem(model, key)
+        if stem is None:
+            readers.append(key)
+        elif stem not in stems:
+            stems.add(stem)
+            descending = key.startswith("-")
+            if as_column:
+                readers.append(f"{'-' if descending else ''}{stem}{suffix}")
+            else:
+                readers.append(in_language_order(stem).desc() if descending else in_language_order(stem).asc())
+    return readers
+
+
 def shown_order_indexes(model_name, stem):
     """The indexes the lists ordered by in_language_order(stem), then id, page along, one per language."""
     return [

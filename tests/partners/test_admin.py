@@ -234,6 +234,13 @@ def test_a_list_is_in_the_order_of_the_names_its_reader_sees(empty_database, adm
     assert listed("ar", "partners/person") == [people[2], people[0], people[1]]
 
 
+@pytest.mark.parametrize("language, column", [("en", "name_en"), ("ar", "name_ar")])
+def test_a_list_marks_the_name_it_is_ordered_by_as_sorted(seeded, admin_client, language, column):
+    admin_client.post("/i18n/setlang/", {"language": language, "next": "/admin/"})
+    html = admin_client.get("/admin/partners/organization/").content.decode()
+    assert re.findall(r'<th scope="col" class="sortable column-(\w+) sorted ascending"', html) == [column]
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="EXPLAIN plans are PostgreSQL's")
 @pytest.mark.parametrize("language", ["en", "ar"])
 def test_a_large_list_in_the_readers_order_is_read_from_its_index(empty_database, admin_client, language):
