@@ -5,6 +5,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from crm.admin_fields import AdminModelForm
+from crm.bilingual import comma_list
 from crm.numerals import format_amount
 
 from crm.admin_base import (
@@ -165,9 +166,7 @@ class AgreementAdmin(SpreadsheetExportMixin, NormalizedSearchAdmin):
 
     @admin.display(description=_("parties"))
     def party_names(self, agreement):
-        return ", ".join(
-            party.organization.acronym or str(party.organization) for party in agreement.parties.all()
-        )
+        return comma_list(party.organization.acronym or str(party.organization) for party in agreement.parties.all())
 
 
 class PaymentInline(TabularInline):

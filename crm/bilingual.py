@@ -4,6 +4,7 @@ from django.db.models import F, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from .constraints import FieldCheckConstraint
 
@@ -27,6 +28,16 @@ def in_language(text_en, text_ar):
     """The Arabic text on an Arabic page and the English one otherwise, falling back to the other."""
     first, second = (text_ar, text_en) if translation.get_language_bidi() else (text_en, text_ar)
     return first or second
+
+
+def comma_list(texts):
+    """Texts joined as a list is written in the page's language: «أ، ب» in Arabic, "a, b" in English."""
+    return pgettext("between the items of a list", ", ").join(texts)
+
+
+def semicolon_list(texts):
+    """Lists joined into one, each item perhaps a comma_list(): «أ، ب؛ ج» in Arabic, "a, b; c" in English."""
+    return pgettext("between the lists of a list", "; ").join(texts)
 
 
 def shown_text(stem, arabic):

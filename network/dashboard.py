@@ -19,7 +19,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from agreements.models import Agreement, FundingCommitment, Payment, counted_commitments
-from crm.bilingual import in_language
+from crm.bilingual import comma_list, in_language
 from crm.dates import DatePrecision, format_precise_date
 from crm.numerals import format_amount
 from meetings.models import Meeting
@@ -199,7 +199,7 @@ def expiring_agreements(today):
             "url": reverse("admin:agreements_agreement_change", args=[agreement.pk]),
             "expires": format_precise_date(agreement.expires_on, DatePrecision.DAY),
             "days_left": (agreement.expires_on - today).days,
-            "parties": ", ".join(
+            "parties": comma_list(
                 party.organization.acronym
                 or in_language(party.organization.name_en, party.organization.name_ar)
                 for party in agreement.parties.all()

@@ -8,7 +8,7 @@ from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from crm.admin_fields import PreciseDateField
-from crm.bilingual import in_language
+from crm.bilingual import comma_list, in_language, semicolon_list
 from crm.admin_base import (
     GenericTabularInline,
     NormalizedSearchAdmin,
@@ -146,8 +146,8 @@ class PersonAdmin(SpreadsheetImportExportMixin, NormalizedSearchAdmin):
 
     @admin.display(description=_("positions"))
     def current_titles(self, person):
-        return "; ".join(
-            f"{in_language(position.title_en, position.title_ar)}, {position.organization.acronym or position.organization}"
+        return semicolon_list(
+            comma_list([in_language(position.title_en, position.title_ar), position.organization.acronym or str(position.organization)])
             for position in person.positions.all()
         )
 

@@ -279,6 +279,16 @@ def test_an_arabic_list_shows_cities_honorifics_and_titles_in_arabic(seeded, adm
     assert "Executive Director, UNCCT" in pages["en"]["partners/person"]
 
 
+def test_an_arabic_list_is_punctuated_in_arabic(seeded, admin_client):
+    """A person's positions are listed with the Arabic comma and semicolon on an Arabic page."""
+    admin_client.post("/i18n/setlang/", {"language": "ar", "next": "/admin/"})
+    html = admin_client.get("/admin/partners/person/").content.decode()
+    assert "المدير التنفيذي لمركز الأمم المتحدة لمكافحة الإرهاب، UNCCT؛ " in html
+    admin_client.post("/i18n/setlang/", {"language": "en", "next": "/admin/"})
+    html = admin_client.get("/admin/partners/person/").content.decode()
+    assert "Executive Director, UNCCT; " in html
+
+
 def _organisation_form_data(organisation, **changes):
     data = {
         "name_en": organisation.name_en,
