@@ -147,7 +147,10 @@ class PersonAdmin(SpreadsheetImportExportMixin, NormalizedSearchAdmin):
     @admin.display(description=_("positions"))
     def current_titles(self, person):
         return semicolon_list(
-            comma_list([in_language(position.title_en, position.title_ar), position.organization.acronym or str(position.organization)])
+            comma_list([
+                in_language(position.title_en, position.title_ar),
+                position.organization.acronym or str(position.organization),
+            ])
             for position in person.positions.all()
         )
 
