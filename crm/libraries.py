@@ -16,6 +16,15 @@ class KnoxConfig(AppConfig):
     name = "knox"
     verbose_name = _("API access")
 
+    def ready(self):
+        from knox.models import AuthToken
+
+        # The library gives its model no translatable name: its admin pages said "auth token" in
+        # every language. Set on the options alone, not on what migrations compare
+        # (original_attrs), so no migration of the library's follows.
+        AuthToken._meta.verbose_name = _("API token")
+        AuthToken._meta.verbose_name_plural = _("API tokens")
+
 
 class AxesConfig(AxesAppConfig):
     """django-axes, named in the admin as staff know it (the library names it "Axes")."""

@@ -467,6 +467,16 @@ def test_the_arabic_admin_names_library_sections_in_arabic_and_refuses_deletes_a
     assert "صلاحية" not in refusal  # not a matter of permission
 
 
+def test_the_arabic_api_token_pages_name_the_tokens_in_arabic(admin_client):
+    """The library names its model nowhere in Arabic: the list's title, breadcrumbs, add button
+    and count say «رمز الواجهة البرمجية» (one) and «رموز الواجهة البرمجية» (several)."""
+    admin_client.post("/i18n/setlang/", {"language": "ar", "next": "/admin/"})
+    html = admin_client.get("/admin/knox/authtoken/").content.decode()
+    assert "<h1>اختر رمز الواجهة البرمجية لتغييره</h1>" in html
+    assert "رموز الواجهة البرمجية" in html
+    assert "auth token" not in html.lower()
+
+
 def test_the_country_filter_lists_only_the_countries_of_organisations_in_the_language_of_the_page(empty_database, admin_client):
     OrganizationFactory(country="QA")
     OrganizationFactory(country="SA")
