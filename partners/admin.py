@@ -162,6 +162,9 @@ class FocalAreaAdmin(SpreadsheetExportMixin, NormalizedSearchAdmin):
     list_filter = [("parent", UsedRelatedListFilter)]
     list_select_related = ["parent"]
     autocomplete_fields = ["parent"]
+    # By name, as the reader reads it (the codes follow the English names, which an Arabic
+    # reader does not see); the lists and choices of focal areas elsewhere in the admin follow.
+    ordering = ["name_en", "name_ar", "id"]
     inlines = [CitationInline]
 
 

@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from partners.models import Organization, Person
+from partners.models import FocalArea, Organization, Person
 from tests.admin_forms import submitted_form_data
 from tests.factories import AgreementPartyFactory, OrganizationFactory
 from tests.queries import statements
@@ -232,6 +232,22 @@ def test_a_list_is_in_the_order_of_the_names_its_reader_sees(empty_database, adm
     assert listed("ar", "partners/organization") == [qatar, oman, bahrain, jordan]
     assert listed("en", "partners/person") == [people[1], people[2], people[0]]
     assert listed("ar", "partners/person") == [people[2], people[0], people[1]]
+
+
+@pytest.mark.parametrize("language, name", [("en", "name_en"), ("ar", "name_ar")])
+def test_focal_areas_are_listed_and_offered_in_the_order_of_their_names(seeded, admin_client, language, name):
+    admin_client.post("/i18n/setlang/", {"language": language, "next": "/admin/"})
+    listed = admin_client.get("/admin/partners/focalarea/").context["cl"].result_list
+    names = sorted(FocalArea.objects.values_list(name, flat=True))
+    assert [getattr(area, name) for area in listed] == names
+
+    agreements = admin_client.get("/admin/agreements/agreement/").context["cl"]
+    focal_filter = next(spec for spec in agreements.filter_specs if spec.field_path == "focal_areas")
+    assert [label for _pk, label in focal_filter.lookup_choices] == names
+    offered = admin_client.get("/admin/autocomplete/", {
+        "app_label": "agreements", "model_name": "agreementfocalarea", "field_name": "focal_area",
+    }).json()["results"]
+    assert [choice["text"] for choice in offered] == names[:20]  # its first page
 
 
 @pytest.mark.parametrize("language, column", [("en", "name_en"), ("ar", "name_ar")])
