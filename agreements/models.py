@@ -9,7 +9,7 @@ from django.utils import formats, translation
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from crm.bilingual import bilingual_required_constraint, in_language
+from crm.bilingual import bilingual_required_constraint, comma_list, in_language
 from crm.codes import code_shape_constraint, validate_currency_code
 from crm.constraints import FieldCheckConstraint, FieldUniqueConstraint, ends_after_start_constraint
 from crm.numerals import format_amount
@@ -538,7 +538,7 @@ class Payment(SyncedModel):
         ]
 
     def __str__(self):
-        return f"{self.commitment.currency} {format_amount(self.amount)}, {formats.date_format(self.received_on)}"
+        return comma_list([f"{self.commitment.currency} {format_amount(self.amount)}", formats.date_format(self.received_on)])
 
     def clean(self):
         if self.commitment_id is None:

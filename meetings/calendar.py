@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
-from crm.bilingual import in_language
+from crm.bilingual import comma_list, in_language
 from crm.dates import DatePrecision
 from partners.models import Organization, tagged_with_focal_area, units_of
 
@@ -70,7 +70,7 @@ def meetings_calendar(meetings, host, address_of):
         event.add("dtend", (meeting.ends_on or meeting.starts_on) + timedelta(days=1))
         event.add("summary", str(meeting))
         event.add("status", ICALENDAR_STATUS[meeting.status])
-        place = ", ".join(
+        place = comma_list(
             part for part in (
                 in_language(meeting.venue_en, meeting.venue_ar),
                 in_language(meeting.city_en, meeting.city_ar),

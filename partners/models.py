@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
-from crm.bilingual import bilingual_required_constraint, in_language, shown_order_indexes
+from crm.bilingual import bilingual_required_constraint, comma_list, in_language, shown_order_indexes
 from crm.codes import code_shape_constraint
 from crm.constraints import (
     FieldCheckConstraint,
@@ -452,7 +452,7 @@ class Position(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.person}: {in_language(self.title_en, self.title_ar)}, {self.organization}"
+        return f"{self.person}: {comma_list([in_language(self.title_en, self.title_ar), str(self.organization)])}"
 
 
 def units_of(pk, including_itself=False):

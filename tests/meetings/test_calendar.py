@@ -32,7 +32,7 @@ def test_a_meeting_on_a_known_day_is_an_all_day_event_with_its_place_status_and_
     meeting = MeetingFactory(
         title_en="Strategic dialogue with Qatar", title_ar="الحوار الاستراتيجي مع قطر",
         starts_on=date(2019, 3, 20), ends_on=date(2019, 3, 21), status=Meeting.Status.CANCELLED,
-        venue_en="Sheraton", city_en="Doha", country="QA",
+        venue_en="Sheraton", venue_ar="شيراتون", city_en="Doha", city_ar="الدوحة", country="QA",
     )
 
     event = only(events(client, feed))
@@ -46,6 +46,7 @@ def test_a_meeting_on_a_known_day_is_an_all_day_event_with_its_place_status_and_
     assert str(event["url"]) == f"http://testserver/admin/meetings/meeting/{meeting.pk}/change/"
     arabic = only(events(client, feed, language="ar"))
     assert str(arabic["summary"]) == "الحوار الاستراتيجي مع قطر"
+    assert str(arabic["location"]) == "شيراتون، الدوحة، قطر"
     assert arabic["uid"] == event["uid"]
 
 

@@ -296,10 +296,13 @@ def test_an_arabic_list_shows_cities_honorifics_and_titles_in_arabic(seeded, adm
 
 
 def test_an_arabic_list_is_punctuated_in_arabic(seeded, admin_client):
-    """A person's positions are listed with the Arabic comma and semicolon on an Arabic page."""
+    """A person's positions are listed, and named, with the Arabic comma and semicolon on an Arabic page."""
     admin_client.post("/i18n/setlang/", {"language": "ar", "next": "/admin/"})
     html = admin_client.get("/admin/partners/person/").content.decode()
     assert "المدير التنفيذي لمركز الأمم المتحدة لمكافحة الإرهاب، UNCCT؛ " in html
+    voronkov = Person.objects.get(name_en="Vladimir Voronkov")
+    html = admin_client.get(f"/admin/partners/person/{voronkov.pk}/change/").content.decode()
+    assert "المدير التنفيذي لمركز الأمم المتحدة لمكافحة الإرهاب، مركز الأمم المتحدة لمكافحة الإرهاب (UNCCT)" in html
     admin_client.post("/i18n/setlang/", {"language": "en", "next": "/admin/"})
     html = admin_client.get("/admin/partners/person/").content.decode()
     assert "Executive Director, UNCCT; " in html
