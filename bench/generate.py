@@ -1053,6 +1053,9 @@ def load(url, plan, workers):
     started = time.perf_counter()
     cursor.execute("SELECT partners_rebuild_organization_words()")
     timings["organisations' words"] = time.perf_counter() - started
+    started = time.perf_counter()
+    cursor.execute("SELECT partners_rebuild_person_words()")
+    timings["people's words"] = time.perf_counter() - started
 
     for table in loaded + history:
         cursor.execute(

@@ -80,3 +80,100 @@ END $$;
     )
     drop = "".join(f"DROP TRIGGER {name} ON {table};\n" for name, table in triggers.items()) + f"DROP FUNCTION {function}();\n"
     return create, drop
+
+
+def kept_words(table, owner_column, alias_table, name_length):
+    """The SQL (to create, to drop) of the words PostgreSQL keeps for a searchable table whose
+    lists are ordered by name_en, name_ar, id: `<table>word`, one row per whole word of a row's
+    search key and of its aliases' keys (`alias_table`, by `owner_column`), with the row's names,
+    so that a searched list reads its whole-word matches in list order from one index however
+    common the word (crm.search.SearchRanking). Rows are rewritten when the row's key or names,
+    or an alias, change, the row locked first so that two transactions changing its aliases each
+    see the other's; `<app>_rebuild_<model>_words()` rebuilds the whole table (after a load with
+    triggers off), as does a TRUNCATE of either table. (partners 0011 wrote the same for
+    organisations before this helper, under names of its own.)"""
+    app, model = table.split("_", 1)
+    words, rebuild = f"{table}word", f"{app}_rebuild_{model}_words"
+    words_of = rf"""
+    SELECT DISTINCT word, o.name_en, o.name_ar, o.id
+    FROM {table} o
+    CROSS JOIN LATERAL regexp_split_to_table(
+        o.search_key || ' ' || coalesce(
+            (SELECT string_agg(alias.search_key, ' ') FROM {alias_table} alias WHERE alias.{owner_column} = o.id), ''),
+        '[\s|]+') AS word
+    WHERE word <> '' AND {{which}}
+"""
+    truncated, drop_truncated = rebuilt_after_truncate(
+        f"{rebuild}_after_truncate", rebuild,
+        {f"{table}_words_truncated": table, f"{alias_table}_words_truncated": alias_table},
+    )
+    alias_event = {
+        "INSERT": "SELECT DISTINCT {owner_column} AS id FROM new_aliases",
+        "DELETE": "SELECT DISTINCT {owner_column} AS id FROM old_aliases",
+        "UPDATE": "SELECT {owner_column} AS id FROM old_aliases UNION SELECT {owner_column} FROM new_aliases",
+    }
+    create = f"""
+CREATE TABLE {words} (
+    word text NOT NULL,
+    name_en varchar({name_length}) NOT NULL,
+    name_ar varchar({name_length}) NOT NULL,
+    {owner_column} bigint NOT NULL,
+    PRIMARY KEY (word, name_en, name_ar, {owner_column})
+);
+CREATE INDEX {words}_by_owner ON {words} ({owner_column}, word);
+
+CREATE FUNCTION {table}_words(owner bigint) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM 1 FROM {table} WHERE id = owner FOR NO KEY UPDATE;
+    DELETE FROM {words} WHERE {owner_column} = owner;
+    INSERT INTO {words} (word, name_en, name_ar, {owner_column})
+    {words_of.format(which="o.id = owner")};
+END $$;
+
+CREATE FUNCTION {table}_words_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'DELETE' THEN
+        DELETE FROM {words} WHERE {owner_column} = OLD.id;
+    ELSE
+        PERFORM {table}_words(NEW.id);
+    END IF;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER {table}_words AFTER INSERT OR DELETE OR UPDATE OF search_key, name_en, name_ar
+    ON {table} FOR EACH ROW EXECUTE FUNCTION {table}_words_changed();
+
+-- Once per statement, for each row whose aliases it changed, in the order of their ids.
+CREATE FUNCTION {alias_table}_words_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+""" + "".join(
+        f"    {'IF' if index == 0 else 'ELSIF'} TG_OP = '{event}' THEN\n"
+        f"        PERFORM {table}_words(id) FROM ({sql.format(owner_column=owner_column)}) changed ORDER BY id;\n"
+        for index, (event, sql) in enumerate(alias_event.items())
+    ) + f"""    END IF;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER {alias_table}_words_added AFTER INSERT ON {alias_table}
+    REFERENCING NEW TABLE AS new_aliases FOR EACH STATEMENT EXECUTE FUNCTION {alias_table}_words_changed();
+CREATE TRIGGER {alias_table}_words_removed AFTER DELETE ON {alias_table}
+    REFERENCING OLD TABLE AS old_aliases FOR EACH STATEMENT EXECUTE FUNCTION {alias_table}_words_changed();
+CREATE TRIGGER {alias_table}_words_changed AFTER UPDATE ON {alias_table}
+    REFERENCING OLD TABLE AS old_aliases NEW TABLE AS new_aliases FOR EACH STATEMENT EXECUTE FUNCTION {alias_table}_words_changed();
+
+-- In the primary key's order: the index then grows at its end instead of splitting pages.
+CREATE FUNCTION {rebuild}() RETURNS void LANGUAGE sql AS $$
+    TRUNCATE {words};
+    INSERT INTO {words} (word, name_en, name_ar, {owner_column})
+    {words_of.format(which="TRUE")} ORDER BY 1, 2, 3, 4;
+$$;
+SELECT {rebuild}();
+""" + truncated
+    drop = drop_truncated + "".join(
+        f"DROP TRIGGER {alias_table}_words_{event} ON {alias_table};\n" for event in ("added", "removed", "changed")
+    ) + f"""DROP FUNCTION {alias_table}_words_changed();
+DROP TRIGGER {table}_words ON {table};
+DROP FUNCTION {table}_words_changed();
+DROP FUNCTION {table}_words(bigint);
+DROP FUNCTION {rebuild}();
+DROP TABLE {words};
+"""
+    return create, drop

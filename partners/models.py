@@ -322,6 +322,9 @@ class OrganizationWord(models.Model):
 
 
 class Person(SearchableModel, VersionedModel, SyncedModel):
+    # Its words, kept by PostgreSQL in list order (PersonWord), as an organisation's.
+    kept_words = "search_words"
+
     name_en = models.CharField(_("name in English"), max_length=200, blank=True)
     name_ar = models.CharField(_("name in Arabic"), max_length=200, blank=True)
     honorific_en = models.CharField(
@@ -367,6 +370,23 @@ class Person(SearchableModel, VersionedModel, SyncedModel):
             if there is not None:
                 return there
         return latest_first.first()
+
+
+class PersonWord(models.Model):
+    """A whole word of a person's names or aliases, normalised, with the names the people list is
+    ordered by, as OrganizationWord is an organisation's (migration 0013, crm.indexes.kept_words)."""
+
+    kept_by_database = True
+
+    pk = models.CompositePrimaryKey("word", "name_en", "name_ar", "person")
+    word = models.TextField()
+    name_en = models.CharField(max_length=200)
+    name_ar = models.CharField(max_length=200)
+    person = models.ForeignKey(Person, on_delete=models.DO_NOTHING, db_constraint=False, related_name="search_words")
+
+    class Meta:
+        managed = False
+        db_table = "partners_personword"
 
 
 class PersonName(SearchableModel):

@@ -1,13 +1,14 @@
 """The API's organisation search is served by the trigram indexes on PostgreSQL (issue 6): on a
 table large enough for the planner to have a choice, EXPLAIN shows a bitmap scan of the index on
 `search_key` for an English word, an Arabic word and a one-letter misspelling, and the search
-still finds the row."""
+still finds the row; a common word (an organisation's «centre», a person's «mohammed») is read
+from the words the database keeps, in list order."""
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIRequestFactory
 
-from partners.models import Organization, OrganizationName
+from partners.models import Organization, OrganizationName, Person
 from network.views import OrganizationViewSet
 from tests.factories import OrganizationFactory
 
@@ -102,4 +103,30 @@ def test_a_common_word_is_read_from_the_kept_words_in_list_order(common_word_dir
         plan = "\n".join(row[0] for row in cursor.fetchall())
     reading_the_page = plan.split("SubPlan")[0]  # the subplans build each row's list of aliases
     assert "Index Only Scan using partners_organizationword_pkey" in reading_the_page, plan
+    assert "Sort" not in reading_the_page and "Seq Scan" not in plan, plan
+
+
+@pytest.fixture
+def common_name_people(empty_database):
+    """Twenty thousand people, one in ten named Mohammed, then ANALYZE."""
+    template = Person.objects.create(name_en="filler")
+    name = "CASE WHEN mod(n, 10) = 0 THEN 'Mohammed ' ELSE '' END || left(md5(n::text), 10)"
+    copy_row(Person, template, {"name_en": name, "name_ar": "''", "search_key": f"lower({name})"}, FILLER_ROWS)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE partners_person, partners_personword")
+
+
+def test_a_common_name_is_read_from_the_peoples_kept_words_in_list_order(common_name_people, viewer_api):
+    """«mohammed» names two thousand people: the first page reads fifty of them from the words'
+    index, in list order, as an organisation search does."""
+    with CaptureQueriesContext(connection) as queries:
+        page = viewer_api.get("/api/people/?search=mohammed").json()
+    assert len(page["results"]) == 50 and all(row["name_en"].startswith("Mohammed ") for row in page["results"])
+    assert [row["name_en"] for row in page["results"]] == sorted(row["name_en"] for row in page["results"])
+    (statement,) = [query["sql"] for query in queries.captured_queries if "personword" in query["sql"]]
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN " + statement)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    reading_the_page = plan.split("SubPlan")[0]
+    assert "Index Only Scan using partners_personword_pkey" in reading_the_page, plan
     assert "Sort" not in reading_the_page and "Seq Scan" not in plan, plan

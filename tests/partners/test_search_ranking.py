@@ -73,19 +73,22 @@ def test_a_ranked_list_downloads_in_the_same_order(centres, viewer_api):
     assert listed == ["Alpha Office", "Centre for Peace", "Zeta Centre", "Central Bank of Oman", "Centres of Excellence"]
 
 
-def kept_words():
+def kept_words(model=Organization):
+    """The words the database keeps for `model`'s rows (organisations, people)."""
+    words = model._meta.get_field(model.kept_words).related_model
+    owner = words._meta.get_field(model._meta.model_name).column
     with connection.cursor() as cursor:
-        cursor.execute("SELECT word, name_en, name_ar, organization_id FROM partners_organizationword ORDER BY 4, 1")
+        cursor.execute(f"SELECT word, name_en, name_ar, {owner} FROM {words._meta.db_table} ORDER BY 4, 1")
         return cursor.fetchall()
 
 
-def words_of_the_records():
+def words_of_the_records(model=Organization):
     """The words the names and aliases hold, as the database should keep them."""
     rows = set()
-    for organization in Organization.objects.all():
-        keys = [organization.search_key, *organization.aliases.values_list("search_key", flat=True)]
+    for record in model.objects.all():
+        keys = [record.search_key, *record.aliases.values_list("search_key", flat=True)]
         for word in " ".join(keys).replace("|", " ").split():
-            rows.add((word, organization.name_en, organization.name_ar, organization.pk))
+            rows.add((word, record.name_en, record.name_ar, record.pk))
     return sorted(rows, key=lambda row: (row[3], row[0]))
 
 
