@@ -47,11 +47,6 @@ def shown_text(stem, arabic):
     return Coalesce(NullIf(F(own), Value("")), F(other))
 
 
-def in_language_order(stem):
-    """The order of the texts a reader sees: an Arabic list is in the order of its Arabic names."""
-    return shown_text(stem, translation.get_language_bidi())
-
-
 def bilingual_stem(model, key):
     """The stem of an ordering key naming one of a model's bilingual fields ("name" for "name_en"
     or "-name_ar"), or None."""
@@ -66,9 +61,10 @@ def bilingual_stem(model, key):
 
 def in_readers_order(model, ordering, as_column=False):
     """`ordering` with each bilingual key (name_en, then name_ar; -title_en…) made one key in the
-    order of the text the reader sees: in_language_order() of its stem or, `as_column`, the
-    name of the reader's column of it (name_ar on an Arabic page)."""
-    suffix = "_ar" if translation.get_language_bidi() else "_en"
+    order of the text the reader sees (an Arabic list in the order of its Arabic names): shown_text()
+    of its stem or, `as_column`, the name of the reader's column of it (name_ar on an Arabic page)."""
+    arabic = translation.get_language_bidi()
+    suffix = "_ar" if arabic else "_en"
     readers, stems = [], set()
     for key in ordering:
         stem = bilingual_stem(model, key)
@@ -80,12 +76,14 @@ def in_readers_order(model, ordering, as_column=False):
             if as_column:
                 readers.append(f"{'-' if descending else ''}{stem}{suffix}")
             else:
-                readers.append(in_language_order(stem).desc() if descending else in_language_order(stem).asc())
+                shown = shown_text(stem, arabic)
+                readers.append(shown.desc() if descending else shown.asc())
     return readers
 
 
 def shown_order_indexes(model_name, stem):
-    """The indexes the lists ordered by in_language_order(stem), then id, page along, one per language."""
+    """The indexes the lists ordered by shown_text(stem, …), then id (in_readers_order), page along,
+    one per language."""
     return [
         models.Index(shown_text(stem, arabic), "id", name=f"{model_name}_shown_{stem}_{language}")
         for language, arabic in (("en", False), ("ar", True))

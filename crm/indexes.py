@@ -107,11 +107,6 @@ def kept_words(table, owner_column, alias_table, name_length):
         f"{rebuild}_after_truncate", rebuild,
         {f"{table}_words_truncated": table, f"{alias_table}_words_truncated": alias_table},
     )
-    alias_event = {
-        "INSERT": "SELECT DISTINCT {owner_column} AS id FROM new_aliases",
-        "DELETE": "SELECT DISTINCT {owner_column} AS id FROM old_aliases",
-        "UPDATE": "SELECT {owner_column} AS id FROM old_aliases UNION SELECT {owner_column} FROM new_aliases",
-    }
     create = f"""
 CREATE TABLE {words} (
     word text NOT NULL,
@@ -145,11 +140,15 @@ CREATE TRIGGER {table}_words AFTER INSERT OR DELETE OR UPDATE OF search_key, nam
 -- Once per statement, for each row whose aliases it changed, in the order of their ids.
 CREATE FUNCTION {alias_table}_words_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-""" + "".join(
-        f"    {'IF' if index == 0 else 'ELSIF'} TG_OP = '{event}' THEN\n"
-        f"        PERFORM {table}_words(id) FROM ({sql.format(owner_column=owner_column)}) changed ORDER BY id;\n"
-        for index, (event, sql) in enumerate(alias_event.items())
-    ) + f"""    END IF;
+    IF TG_OP = 'INSERT' THEN
+        PERFORM {table}_words(id) FROM (SELECT DISTINCT {owner_column} AS id FROM new_aliases) changed ORDER BY id;
+    ELSIF TG_OP = 'DELETE' THEN
+        PERFORM {table}_words(id) FROM (SELECT DISTINCT {owner_column} AS id FROM old_aliases) changed ORDER BY id;
+    ELSE
+        PERFORM {table}_words(id) FROM (
+            SELECT {owner_column} AS id FROM old_aliases UNION SELECT {owner_column} FROM new_aliases
+        ) changed ORDER BY id;
+    END IF;
     RETURN NULL;
 END $$;
 CREATE TRIGGER {alias_table}_words_added AFTER INSERT ON {alias_table}
